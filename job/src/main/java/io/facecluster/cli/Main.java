@@ -1,0 +1,48 @@
+package io.facecluster.cli;
+
+import io.facecluster.config.ConfigException;
+import io.facecluster.models.ModelException;
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * Entry point of `submit.sh` and `spark-submit`: `<command> [options]`. Exit codes: 0 done, 1 the job failed,
+ * 2 bad usage or configuration (reported in one line, without a stack trace).
+ */
+public final class Main {
+  static final String USAGE = String.join("\n",
+      "usage: submit.sh <command> [options]",
+      "",
+      "commands:",
+      "  run      detect, align and embed faces in images, cluster them, write Parquet tables and summary.json",
+      "",
+      "submit.sh <command> --help lists the command's options with their defaults.");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    System.exit(code);
+  }
+
+  /** Runs a command and returns its exit code (tests call this; main() exits with it). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      out.println(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      switch (args[0]) {
+        case "run":
+          return RunCommand.execute(rest, out);
+        default:
+          err.println("facecluster: unknown command '" + args[0] + "'\n\n" + USAGE);
+          return 2;
+      }
+    } catch (ConfigException | ModelException e) {
+      err.println("facecluster: error: " + e.getMessage());
+      return 2;
+    }
+  }
+}

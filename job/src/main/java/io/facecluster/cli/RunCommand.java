@@ -1,0 +1,44 @@
+package io.facecluster.cli;
+
+import io.facecluster.config.ArgParser;
+import io.facecluster.config.JobConfig;
+import io.facecluster.config.ResolvedConfig;
+import io.facecluster.config.RunOptions;
+import io.facecluster.udfs.FaceUdfs;
+import java.io.PrintStream;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** `run`: parse options, get (or start) the Spark session, run the job, print the summary. */
+final class RunCommand {
+  static final String USAGE = "usage: submit.sh run --input <dir|glob|s3a://bucket/prefix> --output <dir|s3a://...> "
+      + "[--run-id ID] [--k N] [--cluster auto|kmeans|bisecting|threshold] [--conf FILE] [options]";
+
+  private RunCommand() {}
+
+  static int execute(String[] args, PrintStream out) {
+    ArgParser.Parsed parsed = ArgParser.parse("run", RunOptions.ALL, args);
+    if (parsed.help()) {
+      out.print(ArgParser.help(USAGE, RunOptions.ALL));
+      return 0;
+    }
+    JobConfig config = JobConfig.from(ResolvedConfig.resolve(RunOptions.ALL, parsed.values(), parsed.confFile()));
+    SparkSession spark = session(config);
+    RunJob job = new RunJob(spark, config);
+    Map<String, Object> summary = job.run();
+    out.println(SummaryTable.format(summary));
+    return 0;
+  }
+
+  /** The active session (spark-submit, notebooks, tests), or an embedded local one when none is configured. */
+  static SparkSession session(JobConfig config) {
+    SparkSession.Builder b = SparkSession.builder().appName("facecluster run " + config.runId());
+    if (!new SparkConf().contains("spark.master")) {
+      b.master(config.master() != null ? config.master() : "local[*]");
+    }
+    SparkSession spark = b.getOrCreate();
+    FaceUdfs.register(spark);
+    return spark;
+  }
+}

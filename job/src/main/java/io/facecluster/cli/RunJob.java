@@ -1,0 +1,145 @@
+package io.facecluster.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+
+import io.facecluster.cluster.KMeansClustering;
+import io.facecluster.cluster.ThresholdClustering;
+import io.facecluster.config.ClusterMethod;
+import io.facecluster.config.JobConfig;
+import io.facecluster.io.HadoopConf;
+import io.facecluster.io.InputFiles;
+import io.facecluster.models.ModelFiles;
+import io.facecluster.models.ModelSpec;
+import io.facecluster.models.ModelSpecs;
+import io.facecluster.output.RunTables;
+import io.facecluster.output.Schemas;
+import io.facecluster.output.SummaryWriter;
+import io.facecluster.pipeline.BroadcastBytes;
+import io.facecluster.pipeline.FacePipeline;
+import io.facecluster.pipeline.PipelineSettings;
+import io.facecluster.pipeline.StageMetrics;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The `run` command: list inputs, run the per-partition pipeline once (persisted), write images and faces,
+ * cluster, write clusters and summary.json. Returns the summary.
+ */
+public final class RunJob {
+  private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
+
+  private final SparkSession spark;
+  private final JobConfig config;
+  private final ModelSpec detector;
+  private final ModelSpec embedder;
+
+  /** Loads and checks the model specs and files first: bad configuration fails before Spark does any work. */
+  public RunJob(SparkSession spark, JobConfig config) {
+    this.spark = spark;
+    this.config = config;
+    this.detector = ModelSpecs.load(config.detector(), config.modelsDir(), ModelSpec.DETECTOR);
+    this.embedder = ModelSpecs.load(config.embedder(), config.modelsDir(), ModelSpec.FACE_EMBEDDER);
+  }
+
+  public Map<String, Object> run() {
+    Instant started = Instant.now();
+    long t0 = System.nanoTime();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    BroadcastBytes detectorBytes = new BroadcastBytes(jsc.broadcast(ModelFiles.readVerified(detector)));
+    BroadcastBytes embedderBytes = new BroadcastBytes(jsc.broadcast(ModelFiles.readVerified(embedder)));
+
+    Dataset<Row> paths = InputFiles.list(spark, config);
+    long files = paths.count();
+    LOG.info("run {}: {} input files", config.runId(), files);
+    long tList = System.nanoTime();
+
+    StageMetrics metrics = new StageMetrics(spark.sparkContext());
+    FacePipeline pipeline = new FacePipeline(detector, detectorBytes, embedder, embedderBytes,
+        jsc.broadcast(new HadoopConf(spark.sparkContext().hadoopConfiguration())), PipelineSettings.of(config),
+        metrics);
+    Dataset<Row> results = InputFiles.partitionByCount(paths, files, config.imagesPerPartition())
+        .mapPartitions(pipeline, Encoders.row(Schemas.IMAGE_RESULT))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      RunTables.write(results.withColumn("run_id", lit(config.runId())), Schemas.IMAGES, config.output(), "images");
+      Dataset<Row> faces = results.filter(col("status").equalTo(Schemas.OK))
+          .select(col("path"), explode(col("faces")).as("f"))
+          .select(col("f.face_id").as("face_id"), col("path"), col("f.box").as("box"), col("f.score").as("score"),
+              col("f.landmarks").as("landmarks"), col("f.embedding").as("embedding"),
+              lit(embedder.name()).as("embedder"), lit(config.runId()).as("run_id"));
+      RunTables.write(faces, Schemas.FACES, config.output(), "faces");
+      long tPipeline = System.nanoTime();
+
+      Dataset<Row> clusters = cluster(faces).withColumn("run_id", lit(config.runId()));
+      RunTables.write(clusters, Schemas.CLUSTERS, config.output(), "clusters");
+      long tCluster = System.nanoTime();
+
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("run_id", config.runId());
+      summary.put("input", config.input());
+      summary.put("output", config.output());
+      summary.put("started_at", started.toString());
+      summary.put("finished_at", Instant.now().toString());
+      summary.put("counts", RunCounts.of(spark, results, config));
+      Map<String, Object> timings = new LinkedHashMap<>();
+      timings.put("list", ms(tList - t0));
+      timings.put("pipeline_and_write", ms(tPipeline - tList));
+      timings.put("cluster", ms(tCluster - tPipeline));
+      timings.put("total", ms(System.nanoTime() - t0));
+      timings.put("task_time_by_stage", metrics.millisByStage());
+      summary.put("timings_ms", timings);
+      summary.put("models", Map.of("detector", detector.describe(), "embedder", embedder.describe()));
+      summary.put("cluster", clusterSettings());
+      Map<String, Object> sparkInfo = new LinkedHashMap<>();
+      sparkInfo.put("master", spark.sparkContext().master());
+      sparkInfo.put("partitions", metrics.partitions());
+      sparkInfo.put("model_sessions_created", metrics.sessionsCreated());
+      summary.put("spark", sparkInfo);
+      summary.put("config", new java.util.TreeMap<>(config.raw()));
+      SummaryWriter.write(spark.sparkContext().hadoopConfiguration(), config.output(), summary);
+      return summary;
+    } finally {
+      results.unpersist();
+    }
+  }
+
+  private Dataset<Row> cluster(Dataset<Row> faces) {
+    ClusterMethod m = config.cluster();
+    if (m == ClusterMethod.KMEANS || m == ClusterMethod.BISECTING) {
+      return KMeansClustering.run(faces, m == ClusterMethod.BISECTING, config.k(), config.clusterMaxIter(),
+          config.clusterSeed());
+    }
+    return ThresholdClustering.run(faces, clusterThreshold(), config.clusterMaxIter());
+  }
+
+  private double clusterThreshold() {
+    return config.clusterThreshold() != null ? config.clusterThreshold() : embedder.embedding().threshold();
+  }
+
+  private Map<String, Object> clusterSettings() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", config.cluster().label());
+    if (config.k() != null) {
+      m.put("k", config.k());
+    }
+    if (config.cluster() == ClusterMethod.THRESHOLD) {
+      m.put("threshold", clusterThreshold());
+    }
+    return m;
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
+  }
+}

@@ -1,0 +1,75 @@
+package io.facecluster.config;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The one typed, validated configuration of a run. Built from {@link ResolvedConfig}, so precedence is
+ * command line > config file > default. Model-dependent defaults (score, NMS, cluster threshold) stay null
+ * here and are filled from the model specs by the stage that owns them.
+ */
+public record JobConfig(
+    String input,
+    String output,
+    String runId,
+    Integer k,
+    ClusterMethod cluster,
+    Double clusterThreshold,
+    int clusterMaxIter,
+    int clusterSeed,
+    List<String> extensions,
+    int imagesPerPartition,
+    long maxPixels,
+    String modelsDir,
+    String detector,
+    String embedder,
+    int detectLongSide,
+    Double detectScore,
+    Double detectNms,
+    int embedBatch,
+    String master,
+    Map<String, String> raw) implements Serializable {
+
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  public static JobConfig from(ResolvedConfig c) {
+    Integer k = c.get(RunOptions.K);
+    ClusterMethod method = c.get(RunOptions.CLUSTER);
+    if (method == ClusterMethod.AUTO) {
+      method = k == null ? ClusterMethod.THRESHOLD : ClusterMethod.KMEANS;
+    }
+    if ((method == ClusterMethod.KMEANS || method == ClusterMethod.BISECTING) && k == null) {
+      throw new ConfigException("--cluster " + method.label() + " needs --k N (the number of clusters)");
+    }
+    if (method == ClusterMethod.THRESHOLD && k != null) {
+      throw new ConfigException("--k is used by kmeans and bisecting only; drop it or pick --cluster kmeans");
+    }
+    String runId = c.get(RunOptions.RUN_ID);
+    if (runId == null) {
+      runId = RunOptions.newRunId();
+    } else if (!RUN_ID.matcher(runId).matches()) {
+      throw new ConfigException("--run-id '" + runId + "' must be 1-64 characters of A-Z a-z 0-9 . _ -");
+    }
+    List<String> ext = Arrays.stream(c.require(RunOptions.EXTENSIONS).split(","))
+        .map(s -> s.trim().toLowerCase(Locale.ROOT).replaceFirst("^\\.", ""))
+        .filter(s -> !s.isEmpty()).toList();
+    if (ext.isEmpty()) {
+      throw new ConfigException("--input-extensions lists no extension");
+    }
+    return new JobConfig(c.require(RunOptions.INPUT), c.require(RunOptions.OUTPUT), runId, k, method,
+        c.get(RunOptions.CLUSTER_THRESHOLD), c.require(RunOptions.CLUSTER_MAX_ITER),
+        c.require(RunOptions.CLUSTER_SEED), ext, c.require(RunOptions.IMAGES_PER_PARTITION),
+        c.require(RunOptions.MAX_PIXELS), c.require(RunOptions.MODELS_DIR), c.require(RunOptions.DETECTOR),
+        c.require(RunOptions.EMBEDDER), c.require(RunOptions.DETECT_LONG_SIDE), c.get(RunOptions.DETECT_SCORE),
+        c.get(RunOptions.DETECT_NMS), c.require(RunOptions.EMBED_BATCH), c.get(RunOptions.MASTER), c.asMap());
+  }
+
+  /** True when every file is read, whatever its extension. */
+  public boolean allExtensions() {
+    return extensions.contains("*");
+  }
+}

@@ -1,0 +1,63 @@
+package io.facecluster.config;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/** Every option of `submit.sh run`, with its default and its documentation: the README table mirrors this. */
+public final class RunOptions {
+  private RunOptions() {}
+
+  public static final ConfigOption<String> INPUT = ConfigOption.string("input", null,
+      "input images: a directory, a glob or s3a://bucket/prefix (read recursively)");
+  public static final ConfigOption<String> OUTPUT = ConfigOption.string("output", null,
+      "output directory (local, hdfs:// or s3a://) for the images, faces and clusters tables and summary.json");
+  public static final ConfigOption<String> RUN_ID = ConfigOption.string("run-id", null,
+      "run id: output partitions of this id are replaced on rerun (default: UTC time yyyyMMdd-HHmmss)");
+  public static final ConfigOption<Integer> K = ConfigOption.positiveInt("k", null,
+      "number of clusters for kmeans / bisecting");
+  public static final ConfigOption<ClusterMethod> CLUSTER = ConfigOption.choice("cluster", ClusterMethod.class,
+      "auto", "clustering method; auto = kmeans when --k is given, else threshold");
+  public static final ConfigOption<Double> CLUSTER_THRESHOLD = ConfigOption.cosine("cluster.threshold", null,
+      "cosine similarity that links two faces in threshold clustering (default: the embedder spec's threshold)");
+  public static final ConfigOption<Integer> CLUSTER_MAX_ITER = ConfigOption.positiveInt("cluster.max-iter", "40",
+      "maximum iterations of kmeans / bisecting and of threshold label propagation");
+  public static final ConfigOption<Integer> CLUSTER_SEED = ConfigOption.positiveInt("cluster.seed", "42",
+      "random seed of kmeans / bisecting");
+  public static final ConfigOption<String> EXTENSIONS = ConfigOption.string("input.extensions",
+      "jpg,jpeg,png,bmp,webp,tif,tiff", "file extensions read, comma-separated, case-insensitive; * = all files");
+  public static final ConfigOption<Integer> IMAGES_PER_PARTITION = ConfigOption.positiveInt(
+      "input.images-per-partition", "64", "images per Spark partition (partitions are sized by count, not bytes)");
+  public static final ConfigOption<Long> MAX_PIXELS = ConfigOption.positiveLong("image.max-pixels", "100000000",
+      "larger JPEGs are decoded at 1/2, 1/4 or 1/8 scale; other larger images get status error");
+  public static final ConfigOption<String> MODELS_DIR = ConfigOption.string("models.dir", defaultModelsDir(),
+      "directory of model specs (*.json) and files; $FACECLUSTER_HOME/models when set");
+  public static final ConfigOption<String> DETECTOR = ConfigOption.string("detector", "retinaface-mnet025",
+      "face detector: a spec name in models.dir or a path to a spec file");
+  public static final ConfigOption<String> EMBEDDER = ConfigOption.string("embedder", "mobilefacenet-paddlex",
+      "face embedder: a spec name in models.dir or a path to a spec file");
+  public static final ConfigOption<Integer> DETECT_LONG_SIDE = ConfigOption.positiveInt("detect.long-side", "640",
+      "images are letterboxed so that their long side is this many pixels before detection");
+  public static final ConfigOption<Double> DETECT_SCORE = ConfigOption.unitInterval("detect.score", null,
+      "minimum face score (default: the detector spec's score threshold)");
+  public static final ConfigOption<Double> DETECT_NMS = ConfigOption.unitInterval("detect.nms", null,
+      "NMS IoU threshold (default: the detector spec's)");
+  public static final ConfigOption<Integer> EMBED_BATCH = ConfigOption.positiveInt("embed.batch-size", "32",
+      "aligned faces per embedder run");
+  public static final ConfigOption<String> MASTER = ConfigOption.string("spark.master", null,
+      "Spark master when no spark-submit set one (embedded mode uses local[*])");
+
+  public static final List<ConfigOption<?>> ALL = List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER, CLUSTER_THRESHOLD,
+      CLUSTER_MAX_ITER, CLUSTER_SEED, EXTENSIONS, IMAGES_PER_PARTITION, MAX_PIXELS, MODELS_DIR, DETECTOR, EMBEDDER,
+      DETECT_LONG_SIDE, DETECT_SCORE, DETECT_NMS, EMBED_BATCH, MASTER);
+
+  static String defaultModelsDir() {
+    String home = System.getenv("FACECLUSTER_HOME");
+    return home == null || home.isBlank() ? "models" : home + "/models";
+  }
+
+  static String newRunId() {
+    return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+  }
+}

@@ -1,0 +1,75 @@
+package io.facecluster.detect;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.facecluster.image.Blobs;
+import io.facecluster.image.Letterbox;
+import io.facecluster.models.ModelSpec;
+import io.facecluster.models.OrtSessions;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.opencv.core.Mat;
+
+/**
+ * Runs a detector spec on one image (batch 1: images differ in size): letterbox, normalise as the spec says,
+ * run the shared session, decode, NMS, and map boxes back to image pixels.
+ */
+public final class FaceDetector {
+  private final ModelSpec spec;
+  private final OrtSession session;
+  private final RetinaFaceFlatDecoder decoder;
+  private final int longSide;
+  private final double minScore;
+  private final double nmsIou;
+
+  public FaceDetector(ModelSpec spec, OrtSession session, int longSide, Double minScore, Double nmsIou) {
+    if (!"retinaface-flat".equals(spec.decoder().kind())) {
+      throw new IllegalArgumentException("Model spec '" + spec.name() + "': unknown decoder kind '"
+          + spec.decoder().kind() + "'");
+    }
+    this.spec = spec;
+    this.session = session;
+    this.decoder = new RetinaFaceFlatDecoder(spec.decoder());
+    this.longSide = longSide;
+    this.minScore = minScore != null ? minScore : spec.thresholds().score();
+    this.nmsIou = nmsIou != null ? nmsIou : spec.thresholds().nms();
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public List<Detection> detect(Mat bgr) throws OrtException {
+    ModelSpec.Input in = spec.input();
+    try (Letterbox lb = Letterbox.of(bgr, longSide, in.width(), in.height(), in.sizeMultiple(), in.padBgr())) {
+      int h = lb.image().rows();
+      int w = lb.image().cols();
+      float[] blob = Blobs.nchw(List.of(lb.image()), in.rgb(), in.mean(), in.scale());
+      try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.env(), FloatBuffer.wrap(blob),
+              new long[] {1, 3, h, w});
+          OrtSession.Result result = session.run(Map.of(in.name(), input))) {
+        float[] loc = floats(result, spec.output("loc"));
+        float[] conf = floats(result, spec.output("conf"));
+        float[] lm = floats(result, spec.output("landmarks"));
+        List<Detection> kept = Nms.apply(decoder.decode(loc, conf, lm, h, w, minScore), nmsIou);
+        List<Detection> out = new ArrayList<>(kept.size());
+        for (Detection d : kept) {
+          out.add(d.unscale(lb.scale()));
+        }
+        return out;
+      }
+    }
+  }
+
+  private static float[] floats(OrtSession.Result result, String name) throws OrtException {
+    OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow(
+        () -> new IllegalStateException("model output '" + name + "' missing"));
+    FloatBuffer fb = t.getFloatBuffer();
+    float[] out = new float[fb.remaining()];
+    fb.get(out);
+    return out;
+  }
+}

@@ -1,0 +1,80 @@
+package io.facecluster.embed;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.facecluster.image.Blobs;
+import io.facecluster.models.ModelSpec;
+import io.facecluster.models.OrtSessions;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import org.opencv.core.Mat;
+
+/**
+ * Embeds aligned face crops in batches of up to `batchSize` per session run, and L2-normalises each
+ * embedding so that cosine similarity is a dot product downstream.
+ */
+public final class FaceEmbedder {
+  private final ModelSpec spec;
+  private final OrtSession session;
+  private final int batchSize;
+
+  public FaceEmbedder(ModelSpec spec, OrtSession session, int batchSize) {
+    this.spec = spec;
+    this.session = session;
+    this.batchSize = batchSize;
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** One embedding per crop, in order; crops must be the spec's input size. */
+  public float[][] embed(List<Mat> crops) throws OrtException {
+    float[][] out = new float[crops.size()][];
+    for (int start = 0; start < crops.size(); start += batchSize) {
+      List<Mat> batch = crops.subList(start, Math.min(crops.size(), start + batchSize));
+      float[][] e = run(batch);
+      System.arraycopy(e, 0, out, start, e.length);
+    }
+    return out;
+  }
+
+  private float[][] run(List<Mat> batch) throws OrtException {
+    ModelSpec.Input in = spec.input();
+    float[] blob = Blobs.nchw(batch, in.rgb(), in.mean(), in.scale());
+    long[] shape = {batch.size(), 3, in.height(), in.width()};
+    try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.env(), FloatBuffer.wrap(blob), shape);
+        OrtSession.Result result = session.run(Map.of(in.name(), input))) {
+      String name = spec.output("embedding");
+      OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow(
+          () -> new IllegalStateException("model output '" + name + "' missing"));
+      FloatBuffer fb = t.getFloatBuffer();
+      int dim = fb.remaining() / batch.size();
+      float[][] out = new float[batch.size()][dim];
+      for (float[] row : out) {
+        fb.get(row);
+        l2normalize(row);
+      }
+      return out;
+    }
+  }
+
+  static void l2normalize(float[] v) {
+    double sum = 0;
+    for (float x : v) {
+      sum += (double) x * x;
+    }
+    if (sum > 0) {
+      float inv = (float) (1.0 / Math.sqrt(sum));
+      for (int i = 0; i < v.length; i++) {
+        v[i] *= inv;
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.facecluster.models;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.Serializable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ONNX Runtime session per model per JVM, shared by every task of an executor. ORT sessions are safe for
+ * concurrent run() calls, so tasks never wait for each other here; each session uses `threads` intra-op
+ * threads (= spark.task.cpus) so that concurrent tasks do not oversubscribe the cores. Sessions are created
+ * lazily on first use and closed by a shutdown hook when the JVM exits.
+ */
+public final class OrtSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
+  private static final Map<String, OrtSession> SESSIONS = new ConcurrentHashMap<>();
+  private static final AtomicInteger CREATED = new AtomicInteger();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(OrtSessions::closeAll, "ort-sessions-close"));
+  }
+
+  /** Where a model's bytes come from on an executor (a Spark broadcast in the job; a file in tests). */
+  public interface ModelBytes extends Supplier<byte[]>, Serializable {}
+
+  private OrtSessions() {}
+
+  /**
+   * The session for this spec and thread count, created on first call; bytes are only read then, and
+   * `onCreate` runs only in the call that created it (a task counts the sessions it had to load).
+   */
+  public static OrtSession get(ModelSpec spec, ModelBytes bytes, int threads, Runnable onCreate) {
+    String key = spec.sha256() + "/" + threads;
+    return SESSIONS.computeIfAbsent(key, k -> {
+      OrtSession s = create(spec, bytes.get(), threads);
+      onCreate.run();
+      return s;
+    });
+  }
+
+  /** Sessions created in this JVM since it started: one per model and thread count. */
+  public static int created() {
+    return CREATED.get();
+  }
+
+  public static OrtEnvironment env() {
+    return OrtEnvironment.getEnvironment();
+  }
+
+  private static OrtSession create(ModelSpec spec, byte[] bytes, int threads) {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(threads);
+      options.setInterOpNumThreads(1);
+      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      OrtSession session = env().createSession(bytes, options);
+      CREATED.incrementAndGet();
+      LOG.info("ONNX Runtime session for model '{}' created with {} intra-op thread(s)", spec.name(), threads);
+      return session;
+    } catch (OrtException e) {
+      throw new ModelException("Model '" + spec.name() + "': ONNX Runtime cannot load it: " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeAll() {
+    SESSIONS.values().forEach(s -> {
+      try {
+        s.close();
+      } catch (OrtException | RuntimeException e) {
+        // JVM is exiting; nothing more to do than not mask other hooks.
+      }
+    });
+    SESSIONS.clear();
+  }
+}

@@ -1,0 +1,34 @@
+package io.facecluster.output;
+
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Writes a run's rows into `<output>/<table>/run_id=<id>/`. Dynamic partition overwrite replaces only that
+ * run's partition: a rerun with the same id (or a retried job) leaves no duplicates and other runs untouched.
+ */
+public final class RunTables {
+  private RunTables() {}
+
+  public static void write(Dataset<Row> rows, StructType schema, String output, String table) {
+    Column[] cols = Arrays.stream(schema.fieldNames()).map(rows::col).toArray(Column[]::new);
+    Dataset<Row> typed = rows.select(cols);
+    if (!typed.schema().equals(schema)) {
+      // Nullability may be wider than declared after Spark expressions; the names and types must match exactly.
+      typed = typed.sparkSession().createDataFrame(typed.rdd(), schema);
+    }
+    typed.write()
+        .mode(SaveMode.Overwrite)
+        .option("partitionOverwriteMode", "dynamic")
+        .partitionBy("run_id")
+        .parquet(path(output, table));
+  }
+
+  public static String path(String output, String table) {
+    return output.endsWith("/") ? output + table : output + "/" + table;
+  }
+}

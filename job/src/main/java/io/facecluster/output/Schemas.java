@@ -1,0 +1,66 @@
+package io.facecluster.output;
+
+import static org.apache.spark.sql.types.DataTypes.FloatType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.createArrayType;
+import static org.apache.spark.sql.types.DataTypes.createStructField;
+import static org.apache.spark.sql.types.DataTypes.createStructType;
+
+import java.util.List;
+import org.apache.spark.sql.types.StructType;
+
+/** Declared schemas of everything the job writes (documented field by field in the README). */
+public final class Schemas {
+  private Schemas() {}
+
+  public static final String OK = "ok";
+  public static final String NO_FACE = "no_face";
+  public static final String ERROR = "error";
+
+  /** One detected face with its embedding, nested in the per-image result. */
+  public static final StructType FACE = createStructType(List.of(
+      createStructField("face_id", StringType, false),
+      createStructField("box", createArrayType(FloatType, false), false),
+      createStructField("score", FloatType, false),
+      createStructField("landmarks", createArrayType(FloatType, false), false),
+      createStructField("embedding", createArrayType(FloatType, false), false)));
+
+  /** What the per-partition pipeline emits: exactly one row per input file. */
+  public static final StructType IMAGE_RESULT = createStructType(List.of(
+      createStructField("path", StringType, false),
+      createStructField("status", StringType, false),
+      createStructField("reason", StringType, true),
+      createStructField("width", IntegerType, true),
+      createStructField("height", IntegerType, true),
+      createStructField("face_count", IntegerType, false),
+      createStructField("faces", createArrayType(FACE, false), false)));
+
+  /** `<output>/images`, partitioned by run_id. */
+  public static final StructType IMAGES = createStructType(List.of(
+      createStructField("path", StringType, false),
+      createStructField("status", StringType, false),
+      createStructField("reason", StringType, true),
+      createStructField("width", IntegerType, true),
+      createStructField("height", IntegerType, true),
+      createStructField("face_count", IntegerType, false),
+      createStructField("run_id", StringType, false)));
+
+  /** `<output>/faces`, partitioned by run_id. */
+  public static final StructType FACES = createStructType(List.of(
+      createStructField("face_id", StringType, false),
+      createStructField("path", StringType, false),
+      createStructField("box", createArrayType(FloatType, false), false),
+      createStructField("score", FloatType, false),
+      createStructField("landmarks", createArrayType(FloatType, false), false),
+      createStructField("embedding", createArrayType(FloatType, false), false),
+      createStructField("embedder", StringType, false),
+      createStructField("run_id", StringType, false)));
+
+  /** `<output>/clusters`, partitioned by run_id. */
+  public static final StructType CLUSTERS = createStructType(List.of(
+      createStructField("face_id", StringType, false),
+      createStructField("cluster_id", LongType, false),
+      createStructField("run_id", StringType, false)));
+}

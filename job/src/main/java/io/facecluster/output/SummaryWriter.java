@@ -1,0 +1,39 @@
+package io.facecluster.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Writes `<output>/summary.json` (any Hadoop file system, s3a:// included), replacing the previous one. */
+public final class SummaryWriter {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private SummaryWriter() {}
+
+  public static String toJson(Map<String, Object> summary) {
+    try {
+      return JSON.writeValueAsString(summary);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static void write(Configuration conf, String output, Map<String, Object> summary) {
+    Path p = new Path(RunTables.path(output, "summary.json"));
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      fs.setWriteChecksum(false);
+      try (OutputStream out = fs.create(p, true)) {
+        out.write(toJson(summary).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + p + ": " + e.getMessage(), e);
+    }
+  }
+}

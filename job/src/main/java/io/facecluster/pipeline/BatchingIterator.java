@@ -1,0 +1,134 @@
+package io.facecluster.pipeline;
+
+import io.facecluster.embed.FaceEmbedder;
+import io.facecluster.io.InputFiles;
+import io.facecluster.output.Schemas;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.opencv.core.Mat;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+import scala.collection.mutable.WrappedArray;
+
+/**
+ * Pulls paths lazily, processes images until their faces fill one embedder batch, embeds the batch in one
+ * session run (faces of several images share a batch), then emits those images' rows in input order.
+ */
+final class BatchingIterator implements Iterator<Row> {
+  private final Iterator<Row> paths;
+  private final Configuration conf;
+  private final ImageProcessor processor;
+  private final FaceEmbedder embedder;
+  private final StageMetrics metrics;
+  private final Deque<Row> ready = new ArrayDeque<>();
+  private boolean finished;
+
+  BatchingIterator(Iterator<Row> paths, Configuration conf, ImageProcessor processor, FaceEmbedder embedder,
+      StageMetrics metrics) {
+    this.paths = paths;
+    this.conf = conf;
+    this.processor = processor;
+    this.embedder = embedder;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (ready.isEmpty() && paths.hasNext()) {
+      fill();
+    }
+    if (ready.isEmpty() && !finished) {
+      finished = true;
+      metrics.partitionDone();
+    }
+    return !ready.isEmpty();
+  }
+
+  @Override
+  public Row next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return ready.poll();
+  }
+
+  private void fill() {
+    List<ImageResult> pending = new ArrayList<>();
+    int crops = 0;
+    while (paths.hasNext() && crops < embedder.batchSize()) {
+      ImageResult r = processOne(paths.next().getString(0));
+      pending.add(r);
+      crops += r.crops.size();
+    }
+    embed(pending);
+    for (ImageResult r : pending) {
+      ready.add(toRow(r));
+    }
+  }
+
+  private ImageResult processOne(String path) {
+    long t0 = System.nanoTime();
+    byte[] bytes;
+    try {
+      bytes = InputFiles.read(conf, path);
+    } catch (Exception e) {
+      return ImageResult.error(path, "cannot read file: " + e.getMessage(), null, null);
+    } finally {
+      metrics.add(Stage.READ, System.nanoTime() - t0);
+    }
+    return processor.process(path, bytes);
+  }
+
+  private void embed(List<ImageResult> pending) {
+    List<Mat> all = new ArrayList<>();
+    pending.forEach(r -> all.addAll(r.crops));
+    if (all.isEmpty()) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    try {
+      float[][] e = embedder.embed(all);
+      int i = 0;
+      for (ImageResult r : pending) {
+        r.embeddings = new float[r.crops.size()][];
+        for (int j = 0; j < r.crops.size(); j++) {
+          r.embeddings[j] = e[i++];
+        }
+      }
+    } catch (Exception ex) {
+      for (ImageResult r : pending) {
+        r.embeddings = null;
+      }
+      pending.replaceAll(r -> r.crops.isEmpty() ? r
+          : ImageResult.error(r.path, "embedding failed: " + ex.getMessage(), r.width, r.height));
+    } finally {
+      all.forEach(Mat::release);
+      metrics.add(Stage.EMBED, System.nanoTime() - t0);
+    }
+  }
+
+  private static Row toRow(ImageResult r) {
+    List<Row> faces = new ArrayList<>(r.faces.size());
+    if (Schemas.OK.equals(r.status)) {
+      for (int i = 0; i < r.faces.size(); i++) {
+        var d = r.faces.get(i);
+        faces.add(RowFactory.create(FaceIds.of(r.path, d), seq(new float[] {d.x1(), d.y1(), d.x2(), d.y2()}),
+            d.score(), seq(d.landmarks()), seq(r.embeddings[i])));
+      }
+    }
+    // Spark's Row encoder takes Scala sequences for array columns.
+    return RowFactory.create(r.path, r.status, r.reason, r.width, r.height, faces.size(),
+        JavaConverters.asScalaBuffer(faces).toSeq());
+  }
+
+  private static Seq<Object> seq(float[] values) {
+    return WrappedArray.make(values);
+  }
+}

@@ -1,0 +1,70 @@
+package io.facecluster.pipeline;
+
+import io.facecluster.align.FaceAligner;
+import io.facecluster.detect.Detection;
+import io.facecluster.detect.FaceDetector;
+import io.facecluster.image.BadImageException;
+import io.facecluster.image.DecodedImage;
+import io.facecluster.image.ImageDecoder;
+import io.facecluster.output.Schemas;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ObjLongConsumer;
+import org.opencv.core.Mat;
+
+/**
+ * Decode, detect and align one file. Every outcome is a result with a status: a bad file or a failure inside a
+ * stage becomes `error` with a reason, never an exception that would kill the task (and the job with it).
+ */
+final class ImageProcessor {
+  private final ImageDecoder decoder;
+  private final FaceDetector detector;
+  private final FaceAligner aligner;
+  private final ObjLongConsumer<Stage> clock;
+
+  ImageProcessor(ImageDecoder decoder, FaceDetector detector, FaceAligner aligner, ObjLongConsumer<Stage> clock) {
+    this.decoder = decoder;
+    this.detector = detector;
+    this.aligner = aligner;
+    this.clock = clock;
+  }
+
+  ImageResult process(String path, byte[] bytes) {
+    long t0 = System.nanoTime();
+    DecodedImage img;
+    try {
+      img = decoder.decode(bytes);
+    } catch (BadImageException e) {
+      return ImageResult.error(path, e.getMessage(), null, null);
+    } catch (RuntimeException e) {
+      return ImageResult.error(path, "decode failed: " + e, null, null);
+    } finally {
+      clock.accept(Stage.DECODE, System.nanoTime() - t0);
+    }
+    try (img) {
+      long t1 = System.nanoTime();
+      List<Detection> found;
+      try {
+        found = detector.detect(img.bgr());
+      } catch (Exception e) {
+        return ImageResult.error(path, "detection failed: " + e.getMessage(), img.width(), img.height());
+      } finally {
+        clock.accept(Stage.DETECT, System.nanoTime() - t1);
+      }
+      if (found.isEmpty()) {
+        return new ImageResult(path, Schemas.NO_FACE, "no face above the detector's score threshold", img.width(),
+            img.height(), List.of(), List.of());
+      }
+      long t2 = System.nanoTime();
+      List<Detection> faces = new ArrayList<>(found.size());
+      List<Mat> crops = new ArrayList<>(found.size());
+      for (Detection d : found) {
+        // Detections are in decoded pixels; report them in original pixels (differs for reduced JPEG decode).
+        faces.add(d.unscale(1.0 / img.scale()));
+        crops.add(aligner.align(img.bgr(), d.landmarks(), 1.0));
+      }
+      clock.accept(Stage.ALIGN, System.nanoTime() - t2);
+      return new ImageResult(path, Schemas.OK, null, img.width(), img.height(), faces, crops);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.facecluster.pipeline;
+
+import io.facecluster.detect.Detection;
+import java.util.List;
+import org.opencv.core.Mat;
+
+/**
+ * One input file on its way through the pipeline: its status and reason, and for `ok` images the faces and
+ * their aligned crops waiting for a shared embedder batch. Crops are released once embedded.
+ */
+final class ImageResult {
+  final String path;
+  final String status;
+  final String reason;
+  final Integer width;
+  final Integer height;
+  final List<Detection> faces;
+  final List<Mat> crops;
+  float[][] embeddings;
+
+  ImageResult(String path, String status, String reason, Integer width, Integer height, List<Detection> faces,
+      List<Mat> crops) {
+    this.path = path;
+    this.status = status;
+    this.reason = reason;
+    this.width = width;
+    this.height = height;
+    this.faces = faces;
+    this.crops = crops;
+  }
+
+  static ImageResult error(String path, String reason, Integer width, Integer height) {
+    return new ImageResult(path, io.facecluster.output.Schemas.ERROR, reason, width, height, List.of(), List.of());
+  }
+}
