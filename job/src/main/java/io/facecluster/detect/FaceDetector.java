@@ -42,6 +42,10 @@ public final class FaceDetector {
     return spec;
   }
 
+  public OrtSession session() {
+    return session;
+  }
+
   public List<Detection> detect(Mat bgr) throws OrtException {
     ModelSpec.Input in = spec.input();
     try (Letterbox lb = Letterbox.of(bgr, longSide, in.width(), in.height(), in.sizeMultiple(), in.padBgr())) {

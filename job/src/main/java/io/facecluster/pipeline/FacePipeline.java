@@ -1,8 +1,5 @@
 package io.facecluster.pipeline;
 
-import io.facecluster.align.FaceAligner;
-import io.facecluster.detect.FaceDetector;
-import io.facecluster.embed.FaceEmbedder;
 import io.facecluster.image.ImageDecoder;
 import io.facecluster.io.HadoopConf;
 import io.facecluster.models.ModelSpec;
@@ -44,16 +41,10 @@ public final class FacePipeline implements MapPartitionsFunction<Row, Row> {
   public Iterator<Row> call(Iterator<Row> paths) {
     TaskContext task = TaskContext.get();
     int threads = task == null ? 1 : Math.max(1, task.cpus());
-    Runnable created = () -> metrics.sessionsCreated(1);
-    FaceDetector detector = new FaceDetector(detectorSpec,
-        OrtSessions.get(detectorSpec, detectorBytes, threads, created), settings.detectLongSide(),
-        settings.detectScore(), settings.detectNms());
-    FaceEmbedder embedder = new FaceEmbedder(embedderSpec,
-        OrtSessions.get(embedderSpec, embedderBytes, threads, created), settings.embedBatch());
-    ModelSpec.Input in = embedderSpec.input();
-    FaceAligner aligner = new FaceAligner(embedderSpec.alignment().template(), in.width(), in.height());
-    ImageProcessor processor = new ImageProcessor(new ImageDecoder(settings.maxPixels()), detector, aligner,
-        metrics::add);
-    return new BatchingIterator(paths, hadoopConf.value().get(), processor, embedder, metrics);
+    FaceModels models = FaceModels.create(detectorSpec, detectorBytes, embedderSpec, embedderBytes, settings,
+        threads, () -> metrics.sessionsCreated(1));
+    ImageProcessor processor = new ImageProcessor(new ImageDecoder(settings.maxPixels()), models.detector(),
+        models.aligner(), metrics::add);
+    return new BatchingIterator(paths, hadoopConf.value().get(), processor, models.embedder(), metrics);
   }
 }

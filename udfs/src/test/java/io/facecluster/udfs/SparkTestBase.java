@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Base for tests that need Spark: one {@code local[2]} session for the whole test JVM (surefire
- * runs one fork per module), so tests read like SQL without paying Spark start-up per class.
+ * runs one fork per module), so tests read like SQL without paying Spark start-up per class. The
+ * session is never stopped by a test class; it ends with the JVM. Bound to 127.0.0.1 only.
+ * The job module reuses this class through the udfs test-jar.
  */
 public abstract class SparkTestBase {
 
@@ -22,21 +23,14 @@ public abstract class SparkTestBase {
     SparkTestBase.spark =
         SparkSession.builder()
             .master("local[2]")
-            .appName("facecluster-udfs-test")
+            .appName("facecluster-test")
             .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.sql.shuffle.partitions", "2")
             // Tests must not pick up a warehouse or metastore from the working directory.
             .config("spark.sql.catalogImplementation", "in-memory")
             .getOrCreate();
-  }
-
-  @AfterAll
-  public static void stopSpark() {
-    SparkSession current = SparkTestBase.spark;
-    SparkTestBase.spark = null;
-    if (current != null) {
-      current.stop();
-    }
   }
 
   /** Runs a query ({@link String#format} args) and returns its rows as Java values. */
