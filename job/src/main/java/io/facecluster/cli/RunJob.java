@@ -59,7 +59,8 @@ public final class RunJob {
     BroadcastBytes detectorBytes = new BroadcastBytes(jsc.broadcast(ModelFiles.readVerified(detector)));
     BroadcastBytes embedderBytes = new BroadcastBytes(jsc.broadcast(ModelFiles.readVerified(embedder)));
 
-    Dataset<Row> paths = InputFiles.list(spark, config);
+    // Persisted: listed once, then counted and partitioned.
+    Dataset<Row> paths = InputFiles.list(spark, config).persist(StorageLevel.MEMORY_AND_DISK());
     long files = paths.count();
     LOG.info("run {}: {} input files", config.runId(), files);
     long tList = System.nanoTime();
@@ -111,6 +112,7 @@ public final class RunJob {
       return summary;
     } finally {
       results.unpersist();
+      paths.unpersist();
     }
   }
 

@@ -4,20 +4,30 @@ import io.facecluster.config.ConfigException;
 import io.facecluster.config.JobConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FilterFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * The input as a dataset of paths, listed by Spark (parallel listing on a cluster, no driver-side file list),
- * filtered by extension and spread over partitions by image count: bytes are read later by the executor that
- * owns the path, so no image bytes travel through a shuffle.
+ * The input as a dataset of paths, filtered by extension and spread over partitions by image count: bytes
+ * are read later by the executor that owns the path, so no image bytes travel through a shuffle.
  */
 public final class InputFiles {
   /** Files larger than this are reported as errors instead of being read into memory. */
@@ -25,19 +35,78 @@ public final class InputFiles {
 
   private InputFiles() {}
 
-  /** Paths of the input files: one column "path", hash-partitioned so that each file is in one partition. */
+  /**
+   * Paths of the input files, one column "path". The driver expands the glob and lists the first level; each
+   * sub-folder is then listed recursively by an executor, so a deep tree is listed in parallel and the
+   * driver never holds its file list. Zero-byte files are kept (Spark's file sources drop them, and every
+   * input file must get a row); names starting with "." are hidden files and skipped.
+   */
   public static Dataset<Row> list(SparkSession spark, JobConfig config) {
-    checkExists(spark, config.input());
-    Dataset<Row> files = spark.read().format("binaryFile")
-        .option("recursiveFileLookup", "true")
-        .load(config.input())
-        .select("path");
-    if (!config.allExtensions()) {
-      String regex = "(?i).*\\.(" + config.extensions().stream().map(java.util.regex.Pattern::quote)
-          .collect(Collectors.joining("|")) + ")$";
-      files = files.filter(functions.col("path").rlike(regex));
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<String> files = new ArrayList<>();
+    List<String> dirs = new ArrayList<>();
+    try {
+      Path pattern = new Path(config.input());
+      FileSystem fs = pattern.getFileSystem(conf);
+      FileStatus[] matches = fs.globStatus(pattern);
+      if (matches == null || matches.length == 0) {
+        throw new ConfigException("Input not found: " + config.input());
+      }
+      for (FileStatus m : matches) {
+        for (FileStatus st : m.isDirectory() ? fs.listStatus(m.getPath()) : new FileStatus[] {m}) {
+          if (hidden(st.getPath())) {
+            continue;
+          }
+          (st.isDirectory() ? dirs : files).add(st.getPath().toString());
+        }
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("Cannot list input " + config.input() + ": " + e.getMessage(), e);
     }
-    return files;
+    Broadcast<HadoopConf> shipped = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(new HadoopConf(conf));
+    Dataset<String> nested = spark.createDataset(dirs, Encoders.STRING())
+        .repartition(Math.max(1, Math.min(dirs.size(), 200)))
+        .flatMap((FlatMapFunction<String, String>) dir -> listRecursively(shipped.value().get(), dir).iterator(),
+            Encoders.STRING());
+    Dataset<String> all = spark.createDataset(files, Encoders.STRING()).union(nested);
+    if (!config.allExtensions()) {
+      Set<String> ext = new HashSet<>(config.extensions());
+      all = all.filter((FilterFunction<String>) p -> ext.contains(extension(p)));
+    }
+    return all.toDF("path");
+  }
+
+  static List<String> listRecursively(Configuration conf, String dir) throws IOException {
+    Path root = new Path(dir);
+    List<String> out = new ArrayList<>();
+    RemoteIterator<LocatedFileStatus> it = root.getFileSystem(conf).listFiles(root, true);
+    while (it.hasNext()) {
+      Path p = it.next().getPath();
+      if (!hidden(p) && !hiddenBelow(root, p)) {
+        out.add(p.toString());
+      }
+    }
+    return out;
+  }
+
+  private static boolean hidden(Path p) {
+    return p.getName().startsWith(".");
+  }
+
+  private static boolean hiddenBelow(Path root, Path p) {
+    for (Path q = p.getParent(); q != null && !q.equals(root) && q.depth() > root.depth(); q = q.getParent()) {
+      if (hidden(q)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String extension(String path) {
+    int slash = path.lastIndexOf('/');
+    int dot = path.lastIndexOf('.');
+    return dot > slash ? path.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
   }
 
   /** Repartitions paths so that each partition holds about `perPartition` images. */
@@ -62,18 +131,6 @@ public final class InputFiles {
     return bytes;
   }
 
-  private static void checkExists(SparkSession spark, String input) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    try {
-      Path p = new Path(input);
-      FileSystem fs = p.getFileSystem(conf);
-      FileStatus[] matches = fs.globStatus(p);
-      if (matches == null || matches.length == 0) {
-        throw new ConfigException("Input not found: " + input);
-      }
-    } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException("Cannot list input " + input + ": " + e.getMessage(), e);
-    }
-  }
+
 
 }

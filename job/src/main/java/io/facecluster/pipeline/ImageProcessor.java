@@ -64,7 +64,8 @@ final class ImageProcessor {
         crops.add(aligner.align(img.bgr(), d.landmarks(), 1.0));
       }
       clock.accept(Stage.ALIGN, System.nanoTime() - t2);
-      return new ImageResult(path, Schemas.OK, null, img.width(), img.height(), faces, crops);
+      String reason = faces.size() + (faces.size() == 1 ? " face" : " faces") + " detected";
+      return new ImageResult(path, Schemas.OK, reason, img.width(), img.height(), faces, crops);
     }
   }
 }
