@@ -1,0 +1,114 @@
+package io.facecluster.io;
+
+import io.facecluster.TestData;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import com.amazonaws.auth.AWSStaticCredentialsProvider;
+import com.amazonaws.auth.BasicAWSCredentials;
+import com.amazonaws.client.builder.AwsClientBuilder;
+import com.amazonaws.services.s3.AmazonS3;
+import com.amazonaws.services.s3.AmazonS3ClientBuilder;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * A real S3 server on 127.0.0.1: S3Proxy in its own JVM (so that its Jetty and Jackson never share a classpath
+ * with Spark's), with jclouds' in-memory blob store: flat keys, as on S3. Buckets are created at start.
+ */
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String ACCESS_KEY = "facecluster-test";
+  public static final String SECRET_KEY = "facecluster-test-secret";
+  private final Process process;
+  private final int port;
+
+  private S3ProxyServer(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static S3ProxyServer start(Path baseDir, String... buckets) throws Exception {
+    Files.createDirectories(baseDir);
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path props = baseDir.resolveSibling("s3proxy.properties");
+    Files.write(props, List.of(
+        "s3proxy.endpoint=http://127.0.0.1:" + port,
+        "s3proxy.authorization=aws-v2-or-v4",
+        "s3proxy.identity=" + ACCESS_KEY,
+        "s3proxy.credential=" + SECRET_KEY,
+        "jclouds.provider=transient",
+        "jclouds.identity=" + ACCESS_KEY,
+        "jclouds.credential=" + SECRET_KEY));
+    Path jar = TestData.root().resolve("job/target/test-tools/s3proxy-jar-with-dependencies.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("S3Proxy jar missing at " + jar + " (Maven copies it in generate-test-resources)");
+    }
+    Path log = baseDir.resolveSibling("s3proxy.log");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-jar", jar.toString(), "--properties", props.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    S3ProxyServer server = new S3ProxyServer(p, port);
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!server.accepting()) {
+      if (!p.isAlive() || System.currentTimeMillis() > deadline) {
+        server.close();
+        throw new IllegalStateException("S3Proxy did not start; log: " + Files.readString(log));
+      }
+      Thread.sleep(200);
+    }
+    AmazonS3 client = AmazonS3ClientBuilder.standard()
+        .withEndpointConfiguration(new AwsClientBuilder.EndpointConfiguration("http://127.0.0.1:" + port, "us-east-1"))
+        .withPathStyleAccessEnabled(true)
+        .withCredentials(new AWSStaticCredentialsProvider(new BasicAWSCredentials(ACCESS_KEY, SECRET_KEY)))
+        .build();
+    for (String b : buckets) {
+      client.createBucket(b);
+    }
+    client.shutdown();
+    return server;
+  }
+
+  private boolean accepting() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** S3A settings that point at this server (path-style, plain HTTP, static keys). */
+  public void configure(Configuration conf) {
+    conf.set("fs.s3a.endpoint", "http://127.0.0.1:" + port);
+    conf.set("fs.s3a.path.style.access", "true");
+    conf.set("fs.s3a.connection.ssl.enabled", "false");
+    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    conf.set("fs.s3a.access.key", ACCESS_KEY);
+    conf.set("fs.s3a.secret.key", SECRET_KEY);
+    conf.set("fs.s3a.endpoint.region", "us-east-1");
+    conf.set("fs.s3a.attempts.maximum", "2");
+    conf.set("fs.s3a.retry.limit", "2");
+    conf.setBoolean("fs.s3a.impl.disable.cache", true);
+    conf.set("fs.s3a.connection.timeout", "20000");
+  }
+
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
