@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class OrtSessions {
   private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
   private static final Map<String, OrtSession> SESSIONS = new ConcurrentHashMap<>();
-  private static final AtomicInteger CREATED = new AtomicInteger();
+  private static final Map<String, AtomicInteger> CREATED_BY_MODEL = new ConcurrentHashMap<>();
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(OrtSessions::closeAll, "ort-sessions-close"));
@@ -39,14 +39,16 @@ public final class OrtSessions {
     String key = spec.sha256() + "/" + threads;
     return SESSIONS.computeIfAbsent(key, k -> {
       OrtSession s = create(spec, bytes.get(), threads);
+      CREATED_BY_MODEL.computeIfAbsent(spec.sha256(), m -> new AtomicInteger()).incrementAndGet();
       onCreate.run();
       return s;
     });
   }
 
-  /** Sessions created in this JVM since it started: one per model and thread count. */
-  public static int created() {
-    return CREATED.get();
+  /** Sessions created in this JVM for one model file (by sha256), whatever the thread count. */
+  public static int createdFor(ModelSpec spec) {
+    AtomicInteger n = CREATED_BY_MODEL.get(spec.sha256());
+    return n == null ? 0 : n.get();
   }
 
   public static OrtEnvironment env() {
@@ -60,7 +62,6 @@ public final class OrtSessions {
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       OrtSession session = env().createSession(bytes, options);
-      CREATED.incrementAndGet();
       LOG.info("ONNX Runtime session for model '{}' created with {} intra-op thread(s)", spec.name(), threads);
       return session;
     } catch (OrtException e) {

@@ -1,0 +1,100 @@
+package io.facecluster.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facecluster.TestData;
+import io.facecluster.models.OrtSessions;
+import io.facecluster.udfs.SparkTestBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bundled sample through `run`, in many small partitions: outputs, identities, one model session per
+ * JVM, and reruns that replace their own partition only.
+ */
+class SampleRunTest extends SparkTestBase {
+  @TempDir
+  static Path tmp;
+  static String out;
+  static JsonNode summary;
+
+  @BeforeAll
+  static void runOnSample() throws Exception {
+    out = tmp.resolve("out").toString();
+    JobRunner.run(TestData.sample().toString(), out, "--run-id", "first", "--input-images-per-partition", "3");
+    summary = new ObjectMapper().readTree(Files.readString(Path.of(out, "summary.json")));
+    view("images");
+    view("faces");
+    view("clusters");
+  }
+
+  static void view(String table) {
+    spark.read().parquet(out + "/" + table).createOrReplaceTempView("sample_" + table);
+  }
+
+  @Test
+  void writesTheFourOutputsWithOneRowPerFile() {
+    assertThat(sql("SELECT status, count(*) FROM sample_images WHERE run_id = 'first' GROUP BY status "
+        + "ORDER BY status")).as("status counts of the 22 sample files")
+        .containsExactly(row("no_face", 1L), row("ok", 21L));
+    assertThat(sql("SELECT face_count FROM sample_images WHERE path LIKE '%%/group/2008_002470.jpg'"))
+        .as("faces in the group photo (6 annotated)").containsExactly(row(6));
+    assertThat(sql("SELECT count(*) FROM sample_faces f LEFT ANTI JOIN sample_clusters c ON f.face_id = c.face_id"))
+        .as("faces without a cluster row").containsExactly(row(0L));
+    assertThat(summary.at("/counts/files").asLong()).as("summary files").isEqualTo(22);
+    assertThat(summary.at("/counts/faces").asLong()).as("summary faces = faces rows")
+        .isEqualTo((Long) sql("SELECT count(*) FROM sample_faces WHERE run_id = 'first'").get(0)[0]);
+    assertThat(summary.at("/counts/clusters").asLong()).as("summary clusters")
+        .isEqualTo((Long) sql("SELECT count(DISTINCT cluster_id) FROM sample_clusters WHERE run_id = 'first'")
+            .get(0)[0]);
+    assertThat(summary.at("/timings_ms/task_time_by_stage/detect").asLong()).as("detect time recorded")
+        .isPositive();
+  }
+
+  @Test
+  void clustersTheMainFaceOfEachPersonTogether() {
+    List<Object[]> perPerson = sql("WITH main AS (SELECT face_id, path, row_number() OVER (PARTITION BY path "
+        + "ORDER BY (box[2] - box[0]) * (box[3] - box[1]) DESC) AS rank FROM sample_faces WHERE path LIKE '%%/lfw/%%' "
+        + "AND run_id = 'first') SELECT regexp_extract(m.path, '/lfw/([^/]+)/', 1) AS person, count(*), "
+        + "count(DISTINCT c.cluster_id), min(c.cluster_id) FROM main m JOIN sample_clusters c "
+        + "ON m.face_id = c.face_id AND c.run_id = 'first' WHERE m.rank = 1 "
+        + "GROUP BY person ORDER BY person");
+    assertThat(perPerson).as("people in the sample").hasSize(5)
+        .allSatisfy(p -> assertThat(p).as("photos and clusters of %s", p[0]).startsWith(p[0], 4L, 1L));
+    assertThat(perPerson.stream().map(p -> p[3]).distinct().count()).as("five people, five clusters")
+        .isEqualTo(5);
+  }
+
+  @Test
+  void loadsEachModelOncePerJvmAcrossManyPartitions() {
+    assertThat(summary.at("/spark/partitions").asLong()).as("partitions processed (22 files, 3 per partition)")
+        .isGreaterThanOrEqualTo(8);
+    assertThat(summary.at("/spark/model_sessions_created").asLong())
+        .as("sessions created by this run's tasks (0 when an earlier test in this JVM loaded them)")
+        .isLessThanOrEqualTo(2);
+    assertThat(OrtSessions.createdFor(TestData.detectorSpec())).as("detector sessions in this JVM").isEqualTo(1);
+    assertThat(OrtSessions.createdFor(TestData.embedderSpec())).as("embedder sessions in this JVM").isEqualTo(1);
+  }
+
+  @Test
+  void rerunReplacesItsOwnPartitionOnly() {
+    JobRunner.run(TestData.sample().toString(), out, "--run-id", "second", "--k", "5");
+    JobRunner.run(TestData.sample().toString(), out, "--run-id", "second", "--k", "5", "--cluster", "bisecting");
+    view("images");
+    view("faces");
+    view("clusters");
+    assertThat(sql("SELECT run_id, count(*), count(DISTINCT path) FROM sample_images GROUP BY run_id ORDER BY run_id"))
+        .as("images rows per run after rerunning 'second'")
+        .containsExactly(row("first", 22L, 22L), row("second", 22L, 22L));
+    assertThat(sql("SELECT count(*) - count(DISTINCT face_id) FROM sample_faces WHERE run_id = 'second'"))
+        .as("duplicate faces in the rerun partition").containsExactly(row(0L));
+    assertThat(sql("SELECT count(DISTINCT cluster_id), min(cluster_id), max(cluster_id) FROM sample_clusters "
+        + "WHERE run_id = 'second'")).as("bisecting k=5 cluster ids").containsExactly(row(5L, 0L, 4L));
+  }
+}
