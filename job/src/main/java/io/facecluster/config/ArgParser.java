@@ -62,10 +62,11 @@ public final class ArgParser {
   /** Help text: every option with its default, in declaration order. */
   public static String help(String usage, List<ConfigOption<?>> options) {
     StringBuilder sb = new StringBuilder(usage).append("\n\nOptions (precedence: command line > --conf file > default):\n");
-    sb.append(String.format("  %-34s %s%n", CONF_FLAG + " FILE", "config file (Java properties, keys as below)"));
+    sb.append(String.format("  %s FILE%n        config file: Java properties whose keys are the option keys below%n",
+        CONF_FLAG));
     for (ConfigOption<?> o : options) {
-      String def = o.defaultValue() == null ? "none" : o.defaultValue();
-      sb.append(String.format("  %-34s %s [key %s; default: %s]%n", o.flag() + " VALUE", o.doc(), o.key(), def));
+      sb.append(String.format("  %s VALUE%n        %s%n        key: %s; default: %s%n", o.flag(), o.doc(), o.key(),
+          o.defaultText()));
     }
     return sb.toString();
   }

@@ -16,6 +16,7 @@ public final class ConfigOption<T> {
   private final Function<String, T> parser;
   private final Predicate<T> rule;
   private final String ruleText;
+  private String defaultDoc;
 
   private ConfigOption(String key, String defaultValue, String doc, Function<String, T> parser,
       Predicate<T> rule, String ruleText) {
@@ -74,6 +75,20 @@ public final class ConfigOption<T> {
 
   public String doc() {
     return doc;
+  }
+
+  /** Sets how help shows a default that is not a fixed string (one derived from a model spec, a clock, ...). */
+  public ConfigOption<T> defaultDoc(String text) {
+    this.defaultDoc = text;
+    return this;
+  }
+
+  /** The default as help and the README show it. */
+  public String defaultText() {
+    if (defaultDoc != null) {
+      return defaultDoc;
+    }
+    return defaultValue == null ? "none" : defaultValue;
   }
 
   /** Parses and checks a raw value; the message names the option and the source of the value. */

@@ -14,15 +14,16 @@ public final class RunOptions {
   public static final ConfigOption<String> OUTPUT = ConfigOption.string("output", null,
       "output directory (local, hdfs:// or s3a://) for the images, faces and clusters tables and summary.json");
   public static final ConfigOption<String> RUN_ID = ConfigOption.string("run-id", null,
-      "run id: output partitions of this id are replaced on rerun (default: UTC time yyyyMMdd-HHmmss)");
+      "run id: output partitions of this id are replaced on rerun").defaultDoc("UTC start time, yyyyMMdd-HHmmss");
   public static final ConfigOption<Integer> K = ConfigOption.positiveInt("k", null,
       "number of clusters for kmeans / bisecting");
   public static final ConfigOption<ClusterMethod> CLUSTER = ConfigOption.choice("cluster", ClusterMethod.class,
       "auto", "clustering method; auto = kmeans when --k is given, else threshold");
   public static final ConfigOption<Double> CLUSTER_THRESHOLD = ConfigOption.cosine("cluster.threshold", null,
-      "cosine similarity that links two faces in threshold clustering (default: the embedder spec's threshold)");
+      "cosine similarity that links two faces in threshold clustering")
+      .defaultDoc("the embedder spec's embedding.threshold");
   public static final ConfigOption<Integer> CLUSTER_MAX_ITER = ConfigOption.positiveInt("cluster.max-iter", "40",
-      "maximum iterations of kmeans / bisecting and of threshold label propagation");
+      "maximum iterations of kmeans / bisecting and of the connected-components passes");
   public static final ConfigOption<Integer> CLUSTER_SEED = ConfigOption.positiveInt("cluster.seed", "42",
       "random seed of kmeans / bisecting");
   public static final ConfigOption<String> EXTENSIONS = ConfigOption.string("input.extensions",
@@ -32,7 +33,7 @@ public final class RunOptions {
   public static final ConfigOption<Long> MAX_PIXELS = ConfigOption.positiveLong("image.max-pixels", "100000000",
       "larger JPEGs are decoded at 1/2, 1/4 or 1/8 scale; other larger images get status error");
   public static final ConfigOption<String> MODELS_DIR = ConfigOption.string("models.dir", defaultModelsDir(),
-      "directory of model specs (*.json) and files; $FACECLUSTER_HOME/models when set");
+      "directory of model specs (*.json) and model files").defaultDoc("$FACECLUSTER_HOME/models, else ./models");
   public static final ConfigOption<String> DETECTOR = ConfigOption.string("detector", "retinaface-mnet025",
       "face detector: a spec name in models.dir or a path to a spec file");
   public static final ConfigOption<String> EMBEDDER = ConfigOption.string("embedder", "mobilefacenet-paddlex",
@@ -40,13 +41,13 @@ public final class RunOptions {
   public static final ConfigOption<Integer> DETECT_LONG_SIDE = ConfigOption.positiveInt("detect.long-side", "640",
       "images are letterboxed so that their long side is this many pixels before detection");
   public static final ConfigOption<Double> DETECT_SCORE = ConfigOption.unitInterval("detect.score", null,
-      "minimum face score (default: the detector spec's score threshold)");
+      "minimum face score").defaultDoc("the detector spec's thresholds.score");
   public static final ConfigOption<Double> DETECT_NMS = ConfigOption.unitInterval("detect.nms", null,
-      "NMS IoU threshold (default: the detector spec's)");
+      "NMS IoU threshold").defaultDoc("the detector spec's thresholds.nms");
   public static final ConfigOption<Integer> EMBED_BATCH = ConfigOption.positiveInt("embed.batch-size", "32",
       "aligned faces per embedder run");
   public static final ConfigOption<String> MASTER = ConfigOption.string("spark.master", null,
-      "Spark master when no spark-submit set one (embedded mode uses local[*])");
+      "Spark master when no spark-submit set one").defaultDoc("local[*] (embedded mode)");
 
   public static final List<ConfigOption<?>> ALL = List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER, CLUSTER_THRESHOLD,
       CLUSTER_MAX_ITER, CLUSTER_SEED, EXTENSIONS, IMAGES_PER_PARTITION, MAX_PIXELS, MODELS_DIR, DETECTOR, EMBEDDER,
