@@ -26,7 +26,7 @@ public final class BlockedSimilarity {
         .mapToPair(t -> new Tuple2<>((int) Math.floorMod(t._1(), (long) blocks), t))
         .groupByKey(blocks)
         .map(g -> toBlock(g._1(), g._2()));
-    byBlock.cache();
+    // Both sides of the cartesian read the grouped shuffle output; nothing is recomputed from the vectors.
     return byBlock.cartesian(byBlock)
         .filter(p -> p._1().index() <= p._2().index())
         .flatMap(p -> pairs(p._1(), p._2(), (float) threshold).iterator());

@@ -52,7 +52,11 @@ public final class ThresholdClustering {
     JavaPairRDD<Long, Long> component = cc.vertices().toJavaRDD()
         .mapToPair(t -> new Tuple2<>((Long) t._1(), (Long) t._2()));
     JavaRDD<Row> rows = indexed.join(component).map(t -> RowFactory.create(t._2()._1()._1(), t._2()._2()));
-    Dataset<Row> out = spark.createDataFrame(rows, OUT);
+    // Materialised here so that the cached inputs and graph can be released before returning.
+    Dataset<Row> out = spark.createDataFrame(rows, OUT).localCheckpoint(true);
+    cc.unpersist(false);
+    graph.unpersist(false);
+    indexed.unpersist(false);
     return out;
   }
 

@@ -86,11 +86,14 @@ class AlignmentTest {
     assertThat(crop.size().width).as("crop width").isEqualTo(112);
     List<Point> found = blobCentres(crop);
     assertThat(found).as("one dot per landmark in the crop").hasSize(5);
+    double worst = 0;
     for (int i = 0; i < 5; i++) {
       Point t = new Point(template[i][0], template[i][1]);
       double nearest = found.stream().mapToDouble(p -> Math.hypot(p.x - t.x, p.y - t.y)).min().orElseThrow();
       assertThat(nearest).as("distance of warped landmark %d from the template, px", i).isLessThan(1.0);
+      worst = Math.max(worst, nearest);
     }
+    System.out.printf("alignment: warped landmarks within %.3f px of the template%n", worst);
   }
 
   private static List<Point> blobCentres(Mat bgr) {

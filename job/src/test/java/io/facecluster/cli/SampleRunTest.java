@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facecluster.IdentityClusters;
 import io.facecluster.TestData;
 import io.facecluster.models.OrtSessions;
 import io.facecluster.udfs.SparkTestBase;
@@ -59,12 +60,8 @@ class SampleRunTest extends SparkTestBase {
 
   @Test
   void clustersTheMainFaceOfEachPersonTogether() {
-    List<Object[]> perPerson = sql("WITH main AS (SELECT face_id, path, row_number() OVER (PARTITION BY path "
-        + "ORDER BY (box[2] - box[0]) * (box[3] - box[1]) DESC) AS rank FROM sample_faces WHERE path LIKE '%%/lfw/%%' "
-        + "AND run_id = 'first') SELECT regexp_extract(m.path, '/lfw/([^/]+)/', 1) AS person, count(*), "
-        + "count(DISTINCT c.cluster_id), min(c.cluster_id) FROM main m JOIN sample_clusters c "
-        + "ON m.face_id = c.face_id AND c.run_id = 'first' WHERE m.rank = 1 "
-        + "GROUP BY person ORDER BY person");
+    List<Object[]> perPerson = sql(IdentityClusters.mainFacesPerPerson("sample_faces", "sample_clusters", "first",
+        "/lfw/([^/]+)/"));
     assertThat(perPerson).as("people in the sample").hasSize(5)
         .allSatisfy(p -> assertThat(p).as("photos and clusters of %s", p[0]).startsWith(p[0], 4L, 1L));
     assertThat(perPerson.stream().map(p -> p[3]).distinct().count()).as("five people, five clusters")

@@ -2,6 +2,7 @@ package io.facecluster.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.facecluster.IdentityClusters;
 import io.facecluster.TestData;
 import io.facecluster.cli.JobRunner;
 import io.facecluster.udfs.SparkTestBase;
@@ -56,11 +57,8 @@ class S3aRoundTripTest extends SparkTestBase {
     assertThat(sql("SELECT count(*) FROM s3_images WHERE path NOT LIKE 's3a://photos/in/%%'"))
         .as("paths are s3a:// URIs").containsExactly(row(0L));
     // The main (largest) face of each photo clusters with the same person's other photos, and only with them.
-    List<Object[]> perPerson = sql("WITH main AS (SELECT face_id, path, row_number() OVER (PARTITION BY path "
-        + "ORDER BY (box[2] - box[0]) * (box[3] - box[1]) DESC) AS rank FROM s3_faces) "
-        + "SELECT regexp_extract(m.path, 'in/([^/]+)/', 1) AS person, count(*), count(DISTINCT c.cluster_id), "
-        + "min(c.cluster_id) FROM main m JOIN s3_clusters c ON m.face_id = c.face_id WHERE m.rank = 1 "
-        + "GROUP BY person ORDER BY person");
+    List<Object[]> perPerson =
+        sql(IdentityClusters.mainFacesPerPerson("s3_faces", "s3_clusters", "s3", "in/([^/]+)/"));
     assertThat(perPerson).as("main faces and clusters per person").hasSize(2)
         .allSatisfy(p -> assertThat(p).as("photos, clusters of %s", p[0]).startsWith(p[0], 3L, 1L));
     assertThat(perPerson.get(0)[3]).as("Powell's and Blair's clusters differ").isNotEqualTo(perPerson.get(1)[3]);
