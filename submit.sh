@@ -20,7 +20,7 @@ MAIN=io.facecluster.cli.Main
 
 if [[ ! -f "$JAR" || ! -f "$CLASSPATH_FILE" ]]; then
   echo "facecluster: building the job jar (first run; needs Maven and Java 17)..." >&2
-  (cd "$HERE" && mvn -B -q -DskipTests package) >&2
+  (cd "$HERE" && mvn -B -q -Dstyle.color=never -DskipTests package) >&2
 fi
 
 SPARK_SUBMIT=""
