@@ -5,6 +5,7 @@ import io.facecluster.models.ModelSpec;
 import io.facecluster.models.ModelSpecs;
 import io.facecluster.models.OrtSessions.ModelBytes;
 import io.facecluster.pipeline.FaceModels;
+import io.facecluster.pipeline.FaceSelection;
 import io.facecluster.pipeline.PipelineSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ public final class TestData {
     ModelSpec det = detectorSpec();
     ModelSpec emb = embedderSpec();
     return FaceModels.create(det, bytes(det), emb, bytes(emb),
-        new PipelineSettings(640, null, null, 32, 100_000_000L), 1, () -> {});
+        new PipelineSettings(640, null, null, 32, false, 100_000_000L, FaceSelection.ALL), 1, () -> {});
   }
 
   public static ModelBytes bytes(ModelSpec spec) {

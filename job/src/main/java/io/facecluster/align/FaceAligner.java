@@ -27,6 +27,23 @@ public final class FaceAligner {
     this.height = height;
   }
 
+  /**
+   * Landmarks for a face assumed at the image centre: the template scaled into a centred square whose side is
+   * `fraction` of the image's short side. The last-resort face of verification protocols.
+   */
+  public float[] centreLandmarks(int imageWidth, int imageHeight, double fraction) {
+    double side = fraction * Math.min(imageWidth, imageHeight);
+    double s = side / width;
+    double x0 = (imageWidth - side) / 2;
+    double y0 = (imageHeight - height * s) / 2;
+    float[] lm = new float[template.length];
+    for (int i = 0; i < template.length / 2; i++) {
+      lm[2 * i] = (float) (x0 + template[2 * i] * s);
+      lm[2 * i + 1] = (float) (y0 + template[2 * i + 1] * s);
+    }
+    return lm;
+  }
+
   public Similarity transform(float[] landmarks) {
     double[] src = new double[landmarks.length];
     for (int i = 0; i < src.length; i++) {

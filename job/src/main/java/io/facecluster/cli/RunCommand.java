@@ -4,6 +4,7 @@ import io.facecluster.config.ArgParser;
 import io.facecluster.config.JobConfig;
 import io.facecluster.config.ResolvedConfig;
 import io.facecluster.config.RunOptions;
+import io.facecluster.pipeline.FaceSelection;
 import io.facecluster.udfs.FaceUdfs;
 import java.io.PrintStream;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class RunCommand {
     }
     JobConfig config = JobConfig.from(ResolvedConfig.resolve(RunOptions.ALL, parsed.values(), parsed.confFile()));
     SparkSession spark = session(config);
-    RunJob job = new RunJob(spark, config);
+    RunJob job = new RunJob(spark, config, FaceSelection.ALL);
     Map<String, Object> summary = job.run();
     out.println(SummaryTable.format(summary));
     return 0;
@@ -33,9 +34,13 @@ final class RunCommand {
 
   /** The active session (spark-submit, notebooks, tests), or an embedded local one when none is configured. */
   static SparkSession session(JobConfig config) {
-    SparkSession.Builder b = SparkSession.builder().appName("facecluster run " + config.runId());
+    return session("facecluster run " + config.runId(), config.pipeline().master());
+  }
+
+  static SparkSession session(String appName, String master) {
+    SparkSession.Builder b = SparkSession.builder().appName(appName);
     if (!new SparkConf().contains("spark.master")) {
-      b.master(config.master() != null ? config.master() : "local[*]");
+      b.master(master != null ? master : "local[*]");
     }
     SparkSession spark = b.getOrCreate();
     FaceUdfs.register(spark);

@@ -8,24 +8,19 @@ import io.facecluster.cluster.KMeansClustering;
 import io.facecluster.cluster.ThresholdClustering;
 import io.facecluster.config.ClusterMethod;
 import io.facecluster.config.JobConfig;
-import io.facecluster.io.HadoopConf;
 import io.facecluster.io.InputFiles;
-import io.facecluster.models.ModelFiles;
 import io.facecluster.models.ModelSpec;
-import io.facecluster.models.ModelSpecs;
 import io.facecluster.output.RunTables;
 import io.facecluster.output.Schemas;
 import io.facecluster.output.SummaryWriter;
-import io.facecluster.pipeline.BroadcastBytes;
-import io.facecluster.pipeline.FacePipeline;
-import io.facecluster.pipeline.PipelineSettings;
+import io.facecluster.pipeline.FaceExtraction;
+import io.facecluster.pipeline.FaceSelection;
+import io.facecluster.pipeline.ProgressLogger;
 import io.facecluster.pipeline.StageMetrics;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -41,38 +36,28 @@ public final class RunJob {
 
   private final SparkSession spark;
   private final JobConfig config;
-  private final ModelSpec detector;
-  private final ModelSpec embedder;
+  private final FaceExtraction extraction;
 
   /** Loads and checks the model specs and files first: bad configuration fails before Spark does any work. */
-  public RunJob(SparkSession spark, JobConfig config) {
+  public RunJob(SparkSession spark, JobConfig config, FaceSelection selection) {
     this.spark = spark;
     this.config = config;
-    this.detector = ModelSpecs.load(config.detector(), config.modelsDir(), ModelSpec.DETECTOR);
-    this.embedder = ModelSpecs.load(config.embedder(), config.modelsDir(), ModelSpec.FACE_EMBEDDER);
+    this.extraction = new FaceExtraction(spark, config.pipeline(), selection);
   }
 
   public Map<String, Object> run() {
     Instant started = Instant.now();
     long t0 = System.nanoTime();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    BroadcastBytes detectorBytes = new BroadcastBytes(jsc.broadcast(ModelFiles.readVerified(detector)));
-    BroadcastBytes embedderBytes = new BroadcastBytes(jsc.broadcast(ModelFiles.readVerified(embedder)));
-
     // Persisted: listed once, then counted and partitioned.
     Dataset<Row> paths = InputFiles.list(spark, config).persist(StorageLevel.MEMORY_AND_DISK());
     long files = paths.count();
     LOG.info("run {}: {} input files", config.runId(), files);
     long tList = System.nanoTime();
 
-    StageMetrics metrics = new StageMetrics(spark.sparkContext());
-    FacePipeline pipeline = new FacePipeline(detector, detectorBytes, embedder, embedderBytes,
-        jsc.broadcast(new HadoopConf(spark.sparkContext().hadoopConfiguration())), PipelineSettings.of(config),
-        metrics);
-    Dataset<Row> results = InputFiles.partitionByCount(paths, files, config.imagesPerPartition())
-        .mapPartitions(pipeline, Encoders.row(Schemas.IMAGE_RESULT))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
+    StageMetrics metrics = extraction.metrics();
+    ModelSpec embedder = extraction.embedder();
+    Dataset<Row> results = extraction.apply(paths, files).persist(StorageLevel.MEMORY_AND_DISK());
+    try (ProgressLogger progress = new ProgressLogger("run " + config.runId(), metrics, files, 30)) {
       RunTables.write(results.withColumn("run_id", lit(config.runId())), Schemas.IMAGES, config.output(), "images");
       Dataset<Row> faces = results.filter(col("status").equalTo(Schemas.OK))
           .select(col("path"), explode(col("faces")).as("f"))
@@ -100,7 +85,7 @@ public final class RunJob {
       timings.put("total", ms(System.nanoTime() - t0));
       timings.put("task_time_by_stage", metrics.millisByStage());
       summary.put("timings_ms", timings);
-      summary.put("models", Map.of("detector", detector.describe(), "embedder", embedder.describe()));
+      summary.put("models", Map.of("detector", extraction.detector().describe(), "embedder", embedder.describe()));
       summary.put("cluster", clusterSettings());
       Map<String, Object> sparkInfo = new LinkedHashMap<>();
       sparkInfo.put("master", spark.sparkContext().master());
@@ -126,7 +111,8 @@ public final class RunJob {
   }
 
   private double clusterThreshold() {
-    return config.clusterThreshold() != null ? config.clusterThreshold() : embedder.embedding().threshold();
+    return config.clusterThreshold() != null ? config.clusterThreshold()
+        : extraction.embedder().embedding().threshold();
   }
 
   private Map<String, Object> clusterSettings() {

@@ -32,6 +32,15 @@ public final class ConfigOption<T> {
     return new ConfigOption<>(key, defaultValue, doc, s -> s, s -> !s.isBlank(), "must not be blank");
   }
 
+  public static ConfigOption<Boolean> bool(String key, String defaultValue, String doc) {
+    return new ConfigOption<>(key, defaultValue, doc, s -> {
+      if (!s.equalsIgnoreCase("true") && !s.equalsIgnoreCase("false")) {
+        throw new IllegalArgumentException(s);
+      }
+      return Boolean.parseBoolean(s);
+    }, v -> true, "must be true or false");
+  }
+
   public static ConfigOption<Integer> positiveInt(String key, String defaultValue, String doc) {
     return new ConfigOption<>(key, defaultValue, doc, Integer::valueOf, v -> v > 0, "must be a positive integer");
   }

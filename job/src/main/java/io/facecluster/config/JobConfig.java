@@ -22,16 +22,7 @@ public record JobConfig(
     int clusterMaxIter,
     int clusterSeed,
     List<String> extensions,
-    int imagesPerPartition,
-    long maxPixels,
-    String modelsDir,
-    String detector,
-    String embedder,
-    int detectLongSide,
-    Double detectScore,
-    Double detectNms,
-    int embedBatch,
-    String master,
+    PipelineConfig pipeline,
     Map<String, String> raw) implements Serializable {
 
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -39,6 +30,8 @@ public record JobConfig(
   public static JobConfig from(ResolvedConfig c) {
     Integer k = c.get(RunOptions.K);
     ClusterMethod method = c.get(RunOptions.CLUSTER);
+    String input = c.require(RunOptions.INPUT);
+    String output = c.require(RunOptions.OUTPUT);
     if (method == ClusterMethod.AUTO) {
       method = k == null ? ClusterMethod.THRESHOLD : ClusterMethod.KMEANS;
     }
@@ -49,23 +42,24 @@ public record JobConfig(
       throw new ConfigException("--k is used by kmeans and bisecting only; drop it or pick --cluster kmeans");
     }
     String runId = c.get(RunOptions.RUN_ID);
-    if (runId == null) {
-      runId = RunOptions.newRunId();
-    } else if (!RUN_ID.matcher(runId).matches()) {
-      throw new ConfigException("--run-id '" + runId + "' must be 1-64 characters of A-Z a-z 0-9 . _ -");
-    }
+    runId = runId == null ? RunOptions.newRunId() : checkRunId(runId);
     List<String> ext = Arrays.stream(c.require(RunOptions.EXTENSIONS).split(","))
         .map(s -> s.trim().toLowerCase(Locale.ROOT).replaceFirst("^\\.", ""))
         .filter(s -> !s.isEmpty()).toList();
     if (ext.isEmpty()) {
       throw new ConfigException("--input-extensions lists no extension");
     }
-    return new JobConfig(c.require(RunOptions.INPUT), c.require(RunOptions.OUTPUT), runId, k, method,
+    return new JobConfig(input, output, runId, k, method,
         c.get(RunOptions.CLUSTER_THRESHOLD), c.require(RunOptions.CLUSTER_MAX_ITER),
-        c.require(RunOptions.CLUSTER_SEED), ext, c.require(RunOptions.IMAGES_PER_PARTITION),
-        c.require(RunOptions.MAX_PIXELS), c.require(RunOptions.MODELS_DIR), c.require(RunOptions.DETECTOR),
-        c.require(RunOptions.EMBEDDER), c.require(RunOptions.DETECT_LONG_SIDE), c.get(RunOptions.DETECT_SCORE),
-        c.get(RunOptions.DETECT_NMS), c.require(RunOptions.EMBED_BATCH), c.get(RunOptions.MASTER), c.asMap());
+        c.require(RunOptions.CLUSTER_SEED), ext, PipelineConfig.from(c), c.asMap());
+  }
+
+  /** A run id names output partitions and paths: a short plain token. */
+  public static String checkRunId(String runId) {
+    if (!RUN_ID.matcher(runId).matches()) {
+      throw new ConfigException("--run-id '" + runId + "' must be 1-64 characters of A-Z a-z 0-9 . _ -");
+    }
+    return runId;
   }
 
   /** True when every file is read, whatever its extension. */

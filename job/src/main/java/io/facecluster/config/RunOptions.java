@@ -46,19 +46,30 @@ public final class RunOptions {
       "NMS IoU threshold").defaultDoc("the detector spec's thresholds.nms");
   public static final ConfigOption<Integer> EMBED_BATCH = ConfigOption.positiveInt("embed.batch-size", "32",
       "aligned faces per embedder run");
+  public static final ConfigOption<Boolean> EMBED_FLIP = ConfigOption.bool("flip", "false",
+      "embed each face and its mirror image, sum and L2-normalise (the LFW flip test)");
   public static final ConfigOption<String> MASTER = ConfigOption.string("spark.master", null,
       "Spark master when no spark-submit set one").defaultDoc("local[*] (embedded mode)");
 
-  public static final List<ConfigOption<?>> ALL = List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER, CLUSTER_THRESHOLD,
-      CLUSTER_MAX_ITER, CLUSTER_SEED, EXTENSIONS, IMAGES_PER_PARTITION, MAX_PIXELS, MODELS_DIR, DETECTOR, EMBEDDER,
-      DETECT_LONG_SIDE, DETECT_SCORE, DETECT_NMS, EMBED_BATCH, MASTER);
+  /** Options of the per-partition pipeline and the models: shared by every command that embeds faces. */
+  public static final List<ConfigOption<?>> PIPELINE = List.of(IMAGES_PER_PARTITION, MAX_PIXELS, MODELS_DIR,
+      DETECTOR, EMBEDDER, DETECT_LONG_SIDE, DETECT_SCORE, DETECT_NMS, EMBED_BATCH, EMBED_FLIP, MASTER);
+
+  public static final List<ConfigOption<?>> ALL = concat(List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER,
+      CLUSTER_THRESHOLD, CLUSTER_MAX_ITER, CLUSTER_SEED, EXTENSIONS), PIPELINE);
+
+  public static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
+    List<ConfigOption<?>> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
+  }
 
   static String defaultModelsDir() {
     String home = System.getenv("FACECLUSTER_HOME");
     return home == null || home.isBlank() ? "models" : home + "/models";
   }
 
-  static String newRunId() {
+  public static String newRunId() {
     return ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
   }
 }

@@ -7,8 +7,10 @@ import io.facecluster.image.Blobs;
 import io.facecluster.models.ModelSpec;
 import io.facecluster.models.OrtSessions;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.opencv.core.Core;
 import org.opencv.core.Mat;
 
 /**
@@ -19,11 +21,14 @@ public final class FaceEmbedder {
   private final ModelSpec spec;
   private final OrtSession session;
   private final int batchSize;
+  private final boolean flip;
 
-  public FaceEmbedder(ModelSpec spec, OrtSession session, int batchSize) {
+  /** @param flip embed each crop and its mirror image in the same run, sum them, then L2-normalise */
+  public FaceEmbedder(ModelSpec spec, OrtSession session, int batchSize, boolean flip) {
     this.spec = spec;
     this.session = session;
     this.batchSize = batchSize;
+    this.flip = flip;
   }
 
   public ModelSpec spec() {
@@ -45,7 +50,39 @@ public final class FaceEmbedder {
     return out;
   }
 
-  private float[][] run(List<Mat> batch) throws OrtException {
+  private float[][] run(List<Mat> crops) throws OrtException {
+    List<Mat> batch = crops;
+    List<Mat> mirrored = new ArrayList<>();
+    if (flip) {
+      batch = new ArrayList<>(crops);
+      for (Mat c : crops) {
+        Mat m = new Mat();
+        Core.flip(c, m, 1);
+        mirrored.add(m);
+      }
+      batch.addAll(mirrored);
+    }
+    try {
+      float[][] e = runSession(batch);
+      if (!flip) {
+        return e;
+      }
+      float[][] out = new float[crops.size()][];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = e[i];
+        float[] m = e[i + crops.size()];
+        for (int d = 0; d < m.length; d++) {
+          out[i][d] += m[d];
+        }
+        l2normalize(out[i]);
+      }
+      return out;
+    } finally {
+      mirrored.forEach(Mat::release);
+    }
+  }
+
+  private float[][] runSession(List<Mat> batch) throws OrtException {
     ModelSpec.Input in = spec.input();
     float[] blob = Blobs.nchw(batch, in.rgb(), in.mean(), in.scale());
     long[] shape = {batch.size(), 3, in.height(), in.width()};

@@ -1,5 +1,7 @@
 package io.facecluster.output;
 
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.FloatType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -25,7 +27,8 @@ public final class Schemas {
       createStructField("box", createArrayType(FloatType, false), false),
       createStructField("score", FloatType, false),
       createStructField("landmarks", createArrayType(FloatType, false), false),
-      createStructField("embedding", createArrayType(FloatType, false), false)));
+      createStructField("embedding", createArrayType(FloatType, false), false),
+      createStructField("detection", StringType, false)));
 
   /** What the per-partition pipeline emits: exactly one row per input file. */
   public static final StructType IMAGE_RESULT = createStructType(List.of(
@@ -56,6 +59,37 @@ public final class Schemas {
       createStructField("landmarks", createArrayType(FloatType, false), false),
       createStructField("embedding", createArrayType(FloatType, false), false),
       createStructField("embedder", StringType, false),
+      createStructField("run_id", StringType, false)));
+
+  /** `<output>/metrics`: one row per number an evaluation measured, partitioned by run_id. */
+  public static final StructType METRICS = createStructType(List.of(
+      createStructField("evaluation", StringType, false),
+      createStructField("metric", StringType, false),
+      createStructField("value", DoubleType, false),
+      createStructField("run_id", StringType, false)));
+
+  /** `<output>/lfw_pairs`: every protocol pair with its score. */
+  public static final StructType LFW_PAIRS = createStructType(List.of(
+      createStructField("fold", IntegerType, false),
+      createStructField("image_a", StringType, false),
+      createStructField("image_b", StringType, false),
+      createStructField("same", BooleanType, false),
+      createStructField("score", DoubleType, false),
+      createStructField("run_id", StringType, false)));
+
+  /** `<output>/lfw_folds`: the threshold chosen on 9 folds and the accuracy on the held-out one. */
+  public static final StructType LFW_FOLDS = createStructType(List.of(
+      createStructField("fold", IntegerType, false),
+      createStructField("threshold", DoubleType, false),
+      createStructField("train_accuracy", DoubleType, false),
+      createStructField("test_accuracy", DoubleType, false),
+      createStructField("run_id", StringType, false)));
+
+  /** `<output>/lfw_roc`: ROC points (accept when score > threshold). */
+  public static final StructType ROC = createStructType(List.of(
+      createStructField("threshold", DoubleType, false),
+      createStructField("tar", DoubleType, false),
+      createStructField("far", DoubleType, false),
       createStructField("run_id", StringType, false)));
 
   /** `<output>/clusters`, partitioned by run_id. */

@@ -69,7 +69,9 @@ final class BatchingIterator implements Iterator<Row> {
     }
     embed(pending);
     for (ImageResult r : pending) {
-      ready.add(toRow(r));
+      Row row = toRow(r);
+      metrics.imageDone(row.getInt(5));
+      ready.add(row);
     }
   }
 
@@ -120,7 +122,7 @@ final class BatchingIterator implements Iterator<Row> {
       for (int i = 0; i < r.faces.size(); i++) {
         var d = r.faces.get(i);
         faces.add(RowFactory.create(FaceIds.of(r.path, d), seq(new float[] {d.x1(), d.y1(), d.x2(), d.y2()}),
-            d.score(), seq(d.landmarks()), seq(r.embeddings[i])));
+            d.score(), seq(d.landmarks()), seq(r.embeddings[i]), r.detection));
       }
     }
     // Spark's Row encoder takes Scala sequences for array columns.

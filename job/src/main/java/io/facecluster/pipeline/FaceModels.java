@@ -11,17 +11,23 @@ import io.facecluster.models.OrtSessions.ModelBytes;
  * The detector, aligner and embedder of one task, built on the JVM-wide sessions. The same construction
  * serves the Spark partitions, the evaluation commands and the tests, so all of them run one code path.
  */
-public record FaceModels(FaceDetector detector, FaceAligner aligner, FaceEmbedder embedder) {
+public record FaceModels(FaceDetector detector, FaceDetector fallbackDetector, FaceAligner aligner,
+    FaceEmbedder embedder) {
 
   public static FaceModels create(ModelSpec detectorSpec, ModelBytes detectorBytes, ModelSpec embedderSpec,
       ModelBytes embedderBytes, PipelineSettings settings, int threads, Runnable onSessionCreated) {
-    FaceDetector detector = new FaceDetector(detectorSpec,
-        OrtSessions.get(detectorSpec, detectorBytes, threads, onSessionCreated), settings.detectLongSide(),
+    var detectorSession = OrtSessions.get(detectorSpec, detectorBytes, threads, onSessionCreated);
+    FaceDetector detector = new FaceDetector(detectorSpec, detectorSession, settings.detectLongSide(),
         settings.detectScore(), settings.detectNms());
+    FaceDetector fallback = settings.selection() == FaceSelection.CENTRE
+        ? new FaceDetector(detectorSpec, detectorSession, settings.detectLongSide(), FaceSelection.FALLBACK_SCORE,
+            settings.detectNms())
+        : null;
     FaceEmbedder embedder = new FaceEmbedder(embedderSpec,
-        OrtSessions.get(embedderSpec, embedderBytes, threads, onSessionCreated), settings.embedBatch());
+        OrtSessions.get(embedderSpec, embedderBytes, threads, onSessionCreated), settings.embedBatch(),
+        settings.flip());
     ModelSpec.Input in = embedderSpec.input();
     FaceAligner aligner = new FaceAligner(embedderSpec.alignment().template(), in.width(), in.height());
-    return new FaceModels(detector, aligner, embedder);
+    return new FaceModels(detector, fallback, aligner, embedder);
   }
 }

@@ -3,7 +3,6 @@ package io.facecluster.pipeline;
 import io.facecluster.image.ImageDecoder;
 import io.facecluster.io.HadoopConf;
 import io.facecluster.models.ModelSpec;
-import io.facecluster.models.OrtSessions;
 import io.facecluster.models.OrtSessions.ModelBytes;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
@@ -43,8 +42,8 @@ public final class FacePipeline implements MapPartitionsFunction<Row, Row> {
     int threads = task == null ? 1 : Math.max(1, task.cpus());
     FaceModels models = FaceModels.create(detectorSpec, detectorBytes, embedderSpec, embedderBytes, settings,
         threads, () -> metrics.sessionsCreated(1));
-    ImageProcessor processor = new ImageProcessor(new ImageDecoder(settings.maxPixels()), models.detector(),
-        models.aligner(), metrics::add);
+    ImageProcessor processor = new ImageProcessor(new ImageDecoder(settings.maxPixels()), models,
+        settings.selection(), metrics::add);
     return new BatchingIterator(paths, hadoopConf.value().get(), processor, models.embedder(), metrics);
   }
 }

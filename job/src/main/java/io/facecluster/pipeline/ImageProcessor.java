@@ -1,8 +1,6 @@
 package io.facecluster.pipeline;
 
-import io.facecluster.align.FaceAligner;
 import io.facecluster.detect.Detection;
-import io.facecluster.detect.FaceDetector;
 import io.facecluster.image.BadImageException;
 import io.facecluster.image.DecodedImage;
 import io.facecluster.image.ImageDecoder;
@@ -18,14 +16,14 @@ import org.opencv.core.Mat;
  */
 final class ImageProcessor {
   private final ImageDecoder decoder;
-  private final FaceDetector detector;
-  private final FaceAligner aligner;
+  private final FaceModels models;
+  private final FaceSelection selection;
   private final ObjLongConsumer<Stage> clock;
 
-  ImageProcessor(ImageDecoder decoder, FaceDetector detector, FaceAligner aligner, ObjLongConsumer<Stage> clock) {
+  ImageProcessor(ImageDecoder decoder, FaceModels models, FaceSelection selection, ObjLongConsumer<Stage> clock) {
     this.decoder = decoder;
-    this.detector = detector;
-    this.aligner = aligner;
+    this.models = models;
+    this.selection = selection;
     this.clock = clock;
   }
 
@@ -44,8 +42,22 @@ final class ImageProcessor {
     try (img) {
       long t1 = System.nanoTime();
       List<Detection> found;
+      String detection = FaceSelection.DETECTOR;
       try {
-        found = detector.detect(img.bgr());
+        found = models.detector().detect(img.bgr());
+        if (selection == FaceSelection.CENTRE) {
+          if (found.isEmpty()) {
+            found = models.fallbackDetector().detect(img.bgr());
+            detection = FaceSelection.LOW_SCORE;
+          }
+          if (found.isEmpty()) {
+            found = List.of(new Detection(0, 0, img.bgr().cols(), img.bgr().rows(), 0,
+                models.aligner().centreLandmarks(img.bgr().cols(), img.bgr().rows(),
+                    FaceSelection.CENTRE_CROP_FRACTION)));
+            detection = FaceSelection.CENTRE_CROP;
+          }
+          found = List.of(nearestCentre(found, img.bgr().cols(), img.bgr().rows()));
+        }
       } catch (Exception e) {
         return ImageResult.error(path, "detection failed: " + e.getMessage(), img.width(), img.height());
       } finally {
@@ -53,7 +65,7 @@ final class ImageProcessor {
       }
       if (found.isEmpty()) {
         return new ImageResult(path, Schemas.NO_FACE, "no face above the detector's score threshold", img.width(),
-            img.height(), List.of(), List.of());
+            img.height(), List.of(), List.of(), detection);
       }
       long t2 = System.nanoTime();
       List<Detection> faces = new ArrayList<>(found.size());
@@ -61,11 +73,26 @@ final class ImageProcessor {
       for (Detection d : found) {
         // Detections are in decoded pixels; report them in original pixels (differs for reduced JPEG decode).
         faces.add(d.unscale(1.0 / img.scale()));
-        crops.add(aligner.align(img.bgr(), d.landmarks(), 1.0));
+        crops.add(models.aligner().align(img.bgr(), d.landmarks(), 1.0));
       }
       clock.accept(Stage.ALIGN, System.nanoTime() - t2);
-      String reason = faces.size() + (faces.size() == 1 ? " face" : " faces") + " detected";
-      return new ImageResult(path, Schemas.OK, reason, img.width(), img.height(), faces, crops);
+      String reason = selection == FaceSelection.CENTRE ? "centre face (" + detection + ")"
+          : faces.size() + (faces.size() == 1 ? " face" : " faces") + " detected";
+      return new ImageResult(path, Schemas.OK, reason, img.width(), img.height(), faces, crops, detection);
     }
+  }
+
+  /** The detection whose box centre is nearest the image centre. */
+  static Detection nearestCentre(List<Detection> faces, int width, int height) {
+    Detection best = null;
+    double bestDist = Double.MAX_VALUE;
+    for (Detection d : faces) {
+      double dist = Math.hypot((d.x1() + d.x2()) / 2 - width / 2.0, (d.y1() + d.y2()) / 2 - height / 2.0);
+      if (dist < bestDist) {
+        bestDist = dist;
+        best = d;
+      }
+    }
+    return best;
   }
 }

@@ -16,10 +16,12 @@ final class ImageResult {
   final Integer height;
   final List<Detection> faces;
   final List<Mat> crops;
+  /** Where the faces came from: {@link FaceSelection#DETECTOR} unless a CENTRE fallback was needed. */
+  final String detection;
   float[][] embeddings;
 
   ImageResult(String path, String status, String reason, Integer width, Integer height, List<Detection> faces,
-      List<Mat> crops) {
+      List<Mat> crops, String detection) {
     this.path = path;
     this.status = status;
     this.reason = reason;
@@ -27,9 +29,11 @@ final class ImageResult {
     this.height = height;
     this.faces = faces;
     this.crops = crops;
+    this.detection = detection;
   }
 
   static ImageResult error(String path, String reason, Integer width, Integer height) {
-    return new ImageResult(path, io.facecluster.output.Schemas.ERROR, reason, width, height, List.of(), List.of());
+    return new ImageResult(path, io.facecluster.output.Schemas.ERROR, reason, width, height, List.of(), List.of(),
+        null);
   }
 }

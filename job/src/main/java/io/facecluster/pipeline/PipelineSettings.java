@@ -1,13 +1,14 @@
 package io.facecluster.pipeline;
 
-import io.facecluster.config.JobConfig;
+import io.facecluster.config.PipelineConfig;
 import java.io.Serializable;
 
 /** The part of the config that executors need, kept small because it is shipped with every task. */
 public record PipelineSettings(int detectLongSide, Double detectScore, Double detectNms, int embedBatch,
-    long maxPixels) implements Serializable {
+    boolean flip, long maxPixels, FaceSelection selection) implements Serializable {
 
-  public static PipelineSettings of(JobConfig c) {
-    return new PipelineSettings(c.detectLongSide(), c.detectScore(), c.detectNms(), c.embedBatch(), c.maxPixels());
+  public static PipelineSettings of(PipelineConfig c, FaceSelection selection) {
+    return new PipelineSettings(c.detectLongSide(), c.detectScore(), c.detectNms(), c.embedBatch(), c.flip(),
+        c.maxPixels(), selection);
   }
 }

@@ -15,6 +15,8 @@ public final class StageMetrics implements Serializable {
   private final Map<Stage, LongAccumulator> nanos = new EnumMap<>(Stage.class);
   private final LongAccumulator sessionsCreated;
   private final LongAccumulator partitions;
+  private final LongAccumulator images;
+  private final LongAccumulator faces;
 
   public StageMetrics(SparkContext sc) {
     for (Stage s : Stage.values()) {
@@ -22,6 +24,21 @@ public final class StageMetrics implements Serializable {
     }
     sessionsCreated = sc.longAccumulator("facecluster.sessions.created");
     partitions = sc.longAccumulator("facecluster.partitions");
+    images = sc.longAccumulator("facecluster.images");
+    faces = sc.longAccumulator("facecluster.faces");
+  }
+
+  public void imageDone(int faceCount) {
+    images.add(1);
+    faces.add(faceCount);
+  }
+
+  public long images() {
+    return images.value();
+  }
+
+  public long faces() {
+    return faces.value();
   }
 
   public void add(Stage stage, long elapsedNanos) {
