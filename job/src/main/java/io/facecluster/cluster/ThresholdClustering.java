@@ -37,13 +37,18 @@ public final class ThresholdClustering {
    * @return face_id, cluster_id
    */
   public static Dataset<Row> run(Dataset<Row> faces, double threshold, int maxIter) {
+    return run(faces, threshold, maxIter, BLOCK_SIZE);
+  }
+
+  /** As {@link #run(Dataset, double, int)} with vectors grouped into blocks of about `blockSize` (tests). */
+  static Dataset<Row> run(Dataset<Row> faces, double threshold, int maxIter, int blockSize) {
     SparkSession spark = faces.sparkSession();
     JavaPairRDD<Long, Tuple2<String, float[]>> indexed = faces.select("face_id", "embedding").javaRDD()
         .zipWithUniqueId()
         .mapToPair(t -> new Tuple2<>(t._2(), new Tuple2<>(t._1().getString(0), toFloats(t._1().getList(1)))))
         .persist(StorageLevel.MEMORY_AND_DISK());
     long count = indexed.count();
-    JavaRDD<Edge<Double>> edges = BlockedSimilarity.edges(indexed.mapValues(Tuple2::_2), count, BLOCK_SIZE,
+    JavaRDD<Edge<Double>> edges = BlockedSimilarity.edges(indexed.mapValues(Tuple2::_2), count, blockSize,
         threshold);
     JavaRDD<Tuple2<Object, Object>> vertices = indexed.map(t -> new Tuple2<>(t._1(), (Object) t._1()));
     Graph<Object, Double> graph = Graph.apply(vertices.rdd(), edges.rdd(), (Object) 0L,
