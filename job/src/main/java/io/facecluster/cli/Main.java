@@ -14,7 +14,8 @@ public final class Main {
       "usage: submit.sh <command> [options]",
       "",
       "commands:",
-      "  run      detect, align and embed faces in images, cluster them, write Parquet tables and summary.json",
+      "  run            detect, align and embed faces in images, cluster them, write Parquet tables and summary.json",
+      "  eval-lfw       LFW 10-fold verification (official pairs.txt) through the same pipeline",
       "",
       "submit.sh <command> --help lists the command's options with their defaults.");
 
@@ -36,6 +37,8 @@ public final class Main {
       switch (args[0]) {
         case "run":
           return RunCommand.execute(rest, out);
+        case "eval-lfw":
+          return EvalLfwCommand.execute(rest, out);
         default:
           err.println("facecluster: unknown command '" + args[0] + "'\n\n" + USAGE);
           return 2;
