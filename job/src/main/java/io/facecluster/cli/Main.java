@@ -16,6 +16,7 @@ public final class Main {
       "commands:",
       "  run            detect, align and embed faces in images, cluster them, write Parquet tables and summary.json",
       "  eval-lfw       LFW 10-fold verification (official pairs.txt) through the same pipeline",
+      "  eval-clusters  run on a labelled folder tree (label = parent folder) and score the clusters",
       "",
       "submit.sh <command> --help lists the command's options with their defaults.");
 
@@ -39,6 +40,8 @@ public final class Main {
           return RunCommand.execute(rest, out);
         case "eval-lfw":
           return EvalLfwCommand.execute(rest, out);
+        case "eval-clusters":
+          return EvalClustersCommand.execute(rest, out);
         default:
           err.println("facecluster: unknown command '" + args[0] + "'\n\n" + USAGE);
           return 2;

@@ -1,0 +1,71 @@
+package io.facecluster.cli;
+
+import io.facecluster.config.ArgParser;
+import io.facecluster.config.JobConfig;
+import io.facecluster.config.ResolvedConfig;
+import io.facecluster.config.RunOptions;
+import io.facecluster.eval.ClusterScoring;
+import io.facecluster.eval.ClusteringMetrics;
+import io.facecluster.output.RunTables;
+import io.facecluster.output.Schemas;
+import io.facecluster.output.SummaryWriter;
+import io.facecluster.pipeline.FaceSelection;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * `eval-clusters`: the full `run` on a labelled folder tree (label = parent folder name), one centre face per
+ * image (a labelled photo shows its label's person; other faces in it are unlabelled bystanders), then the
+ * clustering metrics of the run, written to `<output>/metrics` and summary.json.
+ */
+final class EvalClustersCommand {
+  static final String USAGE = "usage: submit.sh eval-clusters --input <labelled dir> --output <dir> "
+      + "[--cluster auto|kmeans|bisecting|threshold] [--k N] [options of run]";
+
+  private EvalClustersCommand() {}
+
+  static int execute(String[] args, PrintStream out) {
+    ArgParser.Parsed parsed = ArgParser.parse("eval-clusters", RunOptions.ALL, args);
+    if (parsed.help()) {
+      out.print(ArgParser.help(USAGE, RunOptions.ALL));
+      return 0;
+    }
+    JobConfig config = JobConfig.from(ResolvedConfig.resolve(RunOptions.ALL, parsed.values(), parsed.confFile()));
+    SparkSession spark = RunCommand.session(config);
+    long t0 = System.nanoTime();
+    Map<String, Object> summary = new RunJob(spark, config, FaceSelection.CENTRE).run();
+    ClusteringMetrics m = ClusterScoring.score(spark, config.output(), config.runId());
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("faces", (double) m.items());
+    metrics.put("clusters", (double) m.clusters());
+    metrics.put("identities", (double) m.labels());
+    metrics.put("singleton_clusters", (double) m.singletons());
+    metrics.put("pairwise_precision", m.pairwisePrecision());
+    metrics.put("pairwise_recall", m.pairwiseRecall());
+    metrics.put("pairwise_f1", m.pairwiseF1());
+    metrics.put("bcubed_precision", m.bcubedPrecision());
+    metrics.put("bcubed_recall", m.bcubedRecall());
+    metrics.put("bcubed_f1", m.bcubedF1());
+    metrics.put("nmi", m.nmi());
+    List<Row> rows = new ArrayList<>();
+    metrics.forEach((k, v) -> rows.add(RowFactory.create("clusters:" + config.cluster().label(), k, v,
+        config.runId())));
+    RunTables.write(spark.createDataFrame(rows, Schemas.METRICS), Schemas.METRICS, config.output(), "metrics");
+    summary.put("clustering_metrics", metrics);
+    summary.put("eval_clusters_ms", (System.nanoTime() - t0) / 1_000_000);
+    SummaryWriter.write(spark.sparkContext().hadoopConfiguration(), config.output(), summary);
+    out.println(SummaryTable.format(summary));
+    out.printf("  clustering (%s): %d faces, %d clusters for %d identities (%d singletons)%n",
+        config.cluster().label(), m.items(), m.clusters(), m.labels(), m.singletons());
+    out.printf("    pairwise  P %.4f  R %.4f  F1 %.4f%n", m.pairwisePrecision(), m.pairwiseRecall(), m.pairwiseF1());
+    out.printf("    BCubed    P %.4f  R %.4f  F1 %.4f%n", m.bcubedPrecision(), m.bcubedRecall(), m.bcubedF1());
+    out.printf("    NMI       %.4f%n", m.nmi());
+    return 0;
+  }
+}
