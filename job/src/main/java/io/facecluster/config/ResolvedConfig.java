@@ -66,7 +66,7 @@ public final class ResolvedConfig {
 
   /** Key to raw value, in option order: what the job records in summary.json. */
   public Map<String, String> asMap() {
-    return Map.copyOf(values);
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
 
   private static Map<String, String> readProperties(Path path) {
