@@ -3,7 +3,9 @@ package io.facecluster.cli;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.facecluster.config.JobConfig;
 import io.facecluster.output.RunTables;
@@ -27,7 +29,8 @@ final class RunCounts {
     }
     Row clusters = spark.read().schema(Schemas.CLUSTERS).parquet(RunTables.path(config.output(), "clusters"))
         .where(col("run_id").equalTo(config.runId()))
-        .agg(countDistinct("cluster_id")).first();
+        .agg(countDistinct(when(col("cluster_id").geq(0), col("cluster_id"))),
+            count(when(col("cluster_id").lt(0), lit(1)))).first();
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("files", byStatus.values().stream().mapToLong(Long::longValue).sum());
     counts.put(Schemas.OK, byStatus.getOrDefault(Schemas.OK, 0L));
@@ -35,6 +38,7 @@ final class RunCounts {
     counts.put(Schemas.ERROR, byStatus.getOrDefault(Schemas.ERROR, 0L));
     counts.put("faces", faces);
     counts.put("clusters", clusters.getLong(0));
+    counts.put("unclustered", clusters.getLong(1));
     return counts;
   }
 }

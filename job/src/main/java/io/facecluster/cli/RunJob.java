@@ -2,7 +2,9 @@ package io.facecluster.cli;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import io.facecluster.cluster.KMeansClustering;
 import io.facecluster.cluster.ThresholdClustering;
@@ -20,6 +22,7 @@ import io.facecluster.pipeline.StageMetrics;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -63,11 +66,14 @@ public final class RunJob {
           .select(col("path"), explode(col("faces")).as("f"))
           .select(col("f.face_id").as("face_id"), col("path"), col("f.box").as("box"), col("f.score").as("score"),
               col("f.landmarks").as("landmarks"), col("f.embedding").as("embedding"),
-              lit(embedder.name()).as("embedder"), lit(config.runId()).as("run_id"));
+              lit(embedder.name()).as("embedder"), gate().as("gate"), lit(config.runId()).as("run_id"));
       RunTables.write(faces, Schemas.FACES, config.output(), "faces");
       long tPipeline = System.nanoTime();
 
-      Dataset<Row> clusters = cluster(faces).withColumn("run_id", lit(config.runId()));
+      // Gated faces (too small, low score) keep their rows but take the noise label instead of a cluster.
+      Dataset<Row> clusters = cluster(faces.filter(col("gate").isNull()))
+          .unionByName(faces.filter(col("gate").isNotNull()).select(col("face_id"), lit(-1L).as("cluster_id")))
+          .withColumn("run_id", lit(config.runId()));
       RunTables.write(clusters, Schemas.CLUSTERS, config.output(), "clusters");
       long tCluster = System.nanoTime();
 
@@ -110,6 +116,14 @@ public final class RunJob {
     return ThresholdClustering.run(faces, clusterThreshold(), config.clusterMaxIter());
   }
 
+  /** Why a face may not join a cluster, or null: the quality gates of cluster.min-face-size / min-score. */
+  private Column gate() {
+    Column shortSide = least(col("f.box").getItem(2).minus(col("f.box").getItem(0)),
+        col("f.box").getItem(3).minus(col("f.box").getItem(1)));
+    return when(shortSide.lt(config.minFaceSize()), lit("face smaller than " + config.minFaceSize() + " px"))
+        .when(col("f.score").lt(config.minScore()), lit("detector score below " + config.minScore()));
+  }
+
   private double clusterThreshold() {
     return config.clusterThreshold() != null ? config.clusterThreshold()
         : extraction.embedder().embedding().threshold();
@@ -118,6 +132,8 @@ public final class RunJob {
   private Map<String, Object> clusterSettings() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("method", config.cluster().label());
+    m.put("min_face_size", config.minFaceSize());
+    m.put("min_score", config.minScore());
     if (config.k() != null) {
       m.put("k", config.k());
     }

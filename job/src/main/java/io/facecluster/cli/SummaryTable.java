@@ -13,7 +13,7 @@ final class SummaryTable {
     StringBuilder sb = new StringBuilder();
     sb.append("facecluster run ").append(s.get("run_id")).append(" -> ").append(s.get("output")).append('\n');
     sb.append(String.format("  %-10s %8s%n", "files", counts.get("files")));
-    for (String k : new String[] {"ok", "no_face", "error", "faces", "clusters"}) {
+    for (String k : new String[] {"ok", "no_face", "error", "faces", "clusters", "unclustered"}) {
       sb.append(String.format("  %-10s %8s%n", k, counts.get(k)));
     }
     sb.append(String.format("  %-10s %8.1f s (list %s ms, pipeline+write %s ms, cluster %s ms)%n", "time",

@@ -21,6 +21,8 @@ public record JobConfig(
     Double clusterThreshold,
     int clusterMaxIter,
     int clusterSeed,
+    int minFaceSize,
+    double minScore,
     List<String> extensions,
     PipelineConfig pipeline,
     Map<String, String> raw) implements Serializable {
@@ -51,7 +53,8 @@ public record JobConfig(
     }
     return new JobConfig(input, output, runId, k, method,
         c.get(RunOptions.CLUSTER_THRESHOLD), c.require(RunOptions.CLUSTER_MAX_ITER),
-        c.require(RunOptions.CLUSTER_SEED), ext, PipelineConfig.from(c), c.asMap());
+        c.require(RunOptions.CLUSTER_SEED), c.require(RunOptions.MIN_FACE_SIZE), c.require(RunOptions.MIN_SCORE), ext,
+        PipelineConfig.from(c), c.asMap());
   }
 
   /** A run id names output partitions and paths: a short plain token. */

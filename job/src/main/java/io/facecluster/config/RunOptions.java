@@ -26,6 +26,11 @@ public final class RunOptions {
       "maximum iterations of kmeans / bisecting and of the connected-components passes");
   public static final ConfigOption<Integer> CLUSTER_SEED = ConfigOption.positiveInt("cluster.seed", "42",
       "random seed of kmeans / bisecting");
+  public static final ConfigOption<Integer> MIN_FACE_SIZE = ConfigOption.positiveInt("cluster.min-face-size", "32",
+      "quality gate: faces whose box is smaller than this many pixels (short side) keep their row but join no "
+      + "cluster (cluster_id -1)");
+  public static final ConfigOption<Double> MIN_SCORE = ConfigOption.unitInterval("cluster.min-score", "0.7",
+      "quality gate: faces with a lower detector score keep their row but join no cluster (cluster_id -1)");
   public static final ConfigOption<String> EXTENSIONS = ConfigOption.string("input.extensions",
       "jpg,jpeg,png,bmp,webp,tif,tiff", "file extensions read, comma-separated, case-insensitive; * = all files");
   public static final ConfigOption<Integer> IMAGES_PER_PARTITION = ConfigOption.positiveInt(
@@ -56,7 +61,7 @@ public final class RunOptions {
       DETECTOR, EMBEDDER, DETECT_LONG_SIDE, DETECT_SCORE, DETECT_NMS, EMBED_BATCH, EMBED_FLIP, MASTER);
 
   public static final List<ConfigOption<?>> ALL = concat(List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER,
-      CLUSTER_THRESHOLD, CLUSTER_MAX_ITER, CLUSTER_SEED, EXTENSIONS), PIPELINE);
+      CLUSTER_THRESHOLD, CLUSTER_MAX_ITER, CLUSTER_SEED, MIN_FACE_SIZE, MIN_SCORE, EXTENSIONS), PIPELINE);
 
   public static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
     List<ConfigOption<?>> all = new java.util.ArrayList<>(a);

@@ -59,6 +59,7 @@ public final class Schemas {
       createStructField("landmarks", createArrayType(FloatType, false), false),
       createStructField("embedding", createArrayType(FloatType, false), false),
       createStructField("embedder", StringType, false),
+      createStructField("gate", StringType, true),
       createStructField("run_id", StringType, false)));
 
   /** `<output>/metrics`: one row per number an evaluation measured, partitioned by run_id. */

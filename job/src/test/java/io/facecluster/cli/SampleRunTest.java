@@ -52,8 +52,8 @@ class SampleRunTest extends SparkTestBase {
     assertThat(summary.at("/counts/faces").asLong()).as("summary faces = faces rows")
         .isEqualTo((Long) sql("SELECT count(*) FROM sample_faces WHERE run_id = 'first'").get(0)[0]);
     assertThat(summary.at("/counts/clusters").asLong()).as("summary clusters")
-        .isEqualTo((Long) sql("SELECT count(DISTINCT cluster_id) FROM sample_clusters WHERE run_id = 'first'")
-            .get(0)[0]);
+        .isEqualTo((Long) sql("SELECT count(DISTINCT cluster_id) FROM sample_clusters WHERE run_id = 'first' "
+            + "AND cluster_id >= 0").get(0)[0]);
     assertThat(summary.at("/timings_ms/task_time_by_stage/detect").asLong()).as("detect time recorded")
         .isPositive();
   }
@@ -66,6 +66,20 @@ class SampleRunTest extends SparkTestBase {
         .allSatisfy(p -> assertThat(p).as("photos and clusters of %s", p[0]).startsWith(p[0], 4L, 1L));
     assertThat(perPerson.stream().map(p -> p[3]).distinct().count()).as("five people, five clusters")
         .isEqualTo(5);
+  }
+
+  @Test
+  void gatedFacesKeepTheirRowsButJoinNoCluster() {
+    // Defaults: short side >= 32 px and score >= 0.7 to join a cluster.
+    assertThat(sql("SELECT count(*) FROM sample_faces WHERE run_id = 'first' AND (gate IS NOT NULL) <> "
+        + "(least(box[2] - box[0], box[3] - box[1]) < 32 OR score < 0.7)"))
+        .as("faces whose gate disagrees with the rule").containsExactly(row(0L));
+    assertThat(sql("SELECT f.gate IS NOT NULL AS gated, min(c.cluster_id) >= 0, max(c.cluster_id) < 0, count(*) "
+        + "FROM sample_faces f JOIN sample_clusters c ON f.face_id = c.face_id AND c.run_id = f.run_id "
+        + "WHERE f.run_id = 'first' GROUP BY gated ORDER BY gated"))
+        .as("ungated faces have clusters, gated ones the noise label -1 (one gated: a small background face)")
+        .containsExactly(row(false, true, false, 26L), row(true, false, true, 1L));
+    assertThat(summary.at("/counts/unclustered").asLong()).as("summary: unclustered faces").isEqualTo(1);
   }
 
   @Test
@@ -92,6 +106,7 @@ class SampleRunTest extends SparkTestBase {
     assertThat(sql("SELECT count(*) - count(DISTINCT face_id) FROM sample_faces WHERE run_id = 'second'"))
         .as("duplicate faces in the rerun partition").containsExactly(row(0L));
     assertThat(sql("SELECT count(DISTINCT cluster_id), min(cluster_id), max(cluster_id) FROM sample_clusters "
-        + "WHERE run_id = 'second'")).as("bisecting k=5 cluster ids").containsExactly(row(5L, 0L, 4L));
+        + "WHERE run_id = 'second' AND cluster_id >= 0")).as("bisecting k=5 cluster ids")
+        .containsExactly(row(5L, 0L, 4L));
   }
 }
