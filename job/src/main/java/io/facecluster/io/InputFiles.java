@@ -4,7 +4,9 @@ import io.facecluster.config.ConfigException;
 import io.facecluster.config.JobConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -77,14 +79,36 @@ public final class InputFiles {
     return all.toDF("path");
   }
 
+  /**
+   * Every file below `dir`. Object stores (s3a) list a prefix flat in one paged call (listFiles, recursive);
+   * other file systems are walked folder by folder with listStatus, because the local file system's
+   * listFiles builds a located status per file and is about 100x slower (LFW: 33 s against 0.3 s).
+   */
   static List<String> listRecursively(Configuration conf, String dir) throws IOException {
     Path root = new Path(dir);
+    FileSystem fs = root.getFileSystem(conf);
     List<String> out = new ArrayList<>();
-    RemoteIterator<LocatedFileStatus> it = root.getFileSystem(conf).listFiles(root, true);
-    while (it.hasNext()) {
-      Path p = it.next().getPath();
-      if (!hidden(p) && !hiddenBelow(root, p)) {
-        out.add(p.toString());
+    if (fs.getScheme().startsWith("s3")) {
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        Path p = it.next().getPath();
+        if (!hidden(p) && !hiddenBelow(root, p)) {
+          out.add(p.toString());
+        }
+      }
+      return out;
+    }
+    Deque<Path> folders = new ArrayDeque<>(List.of(root));
+    while (!folders.isEmpty()) {
+      for (FileStatus st : fs.listStatus(folders.pop())) {
+        if (hidden(st.getPath())) {
+          continue;
+        }
+        if (st.isDirectory()) {
+          folders.push(st.getPath());
+        } else {
+          out.add(st.getPath().toString());
+        }
       }
     }
     return out;
