@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.facecluster.cluster.GraphClustering;
 import io.facecluster.cluster.KMeansClustering;
 import io.facecluster.cluster.ThresholdClustering;
 import io.facecluster.config.ClusterMethod;
@@ -113,6 +114,10 @@ public final class RunJob {
       return KMeansClustering.run(faces, m == ClusterMethod.BISECTING, config.k(), config.clusterMaxIter(),
           config.clusterSeed());
     }
+    if (m == ClusterMethod.GRAPH) {
+      return GraphClustering.run(faces, new GraphClustering.Params(clusterThreshold(), config.clusterKnn(),
+          config.clusterMutual(), config.clusterMinSize(), config.clusterMaxIter(), GraphClustering.BLOCK_SIZE));
+    }
     return ThresholdClustering.run(faces, clusterThreshold(), config.clusterMaxIter());
   }
 
@@ -137,8 +142,13 @@ public final class RunJob {
     if (config.k() != null) {
       m.put("k", config.k());
     }
-    if (config.cluster() == ClusterMethod.THRESHOLD) {
+    if (config.cluster() == ClusterMethod.THRESHOLD || config.cluster() == ClusterMethod.GRAPH) {
       m.put("threshold", clusterThreshold());
+    }
+    if (config.cluster() == ClusterMethod.GRAPH) {
+      m.put("knn", config.clusterKnn());
+      m.put("mutual", config.clusterMutual());
+      m.put("min_size", config.clusterMinSize());
     }
     return m;
   }

@@ -19,6 +19,9 @@ public record JobConfig(
     Integer k,
     ClusterMethod cluster,
     Double clusterThreshold,
+    int clusterKnn,
+    boolean clusterMutual,
+    int clusterMinSize,
     int clusterMaxIter,
     int clusterSeed,
     int minFaceSize,
@@ -40,7 +43,7 @@ public record JobConfig(
     if ((method == ClusterMethod.KMEANS || method == ClusterMethod.BISECTING) && k == null) {
       throw new ConfigException("--cluster " + method.label() + " needs --k N (the number of clusters)");
     }
-    if (method == ClusterMethod.THRESHOLD && k != null) {
+    if ((method == ClusterMethod.THRESHOLD || method == ClusterMethod.GRAPH) && k != null) {
       throw new ConfigException("--k is used by kmeans and bisecting only; drop it or pick --cluster kmeans");
     }
     String runId = c.get(RunOptions.RUN_ID);
@@ -52,7 +55,8 @@ public record JobConfig(
       throw new ConfigException("--input-extensions lists no extension");
     }
     return new JobConfig(input, output, runId, k, method,
-        c.get(RunOptions.CLUSTER_THRESHOLD), c.require(RunOptions.CLUSTER_MAX_ITER),
+        c.get(RunOptions.CLUSTER_THRESHOLD), c.require(RunOptions.CLUSTER_KNN), c.require(RunOptions.CLUSTER_MUTUAL),
+        c.require(RunOptions.CLUSTER_MIN_SIZE), c.require(RunOptions.CLUSTER_MAX_ITER),
         c.require(RunOptions.CLUSTER_SEED), c.require(RunOptions.MIN_FACE_SIZE), c.require(RunOptions.MIN_SCORE), ext,
         PipelineConfig.from(c), c.asMap());
   }

@@ -18,7 +18,13 @@ public final class RunOptions {
   public static final ConfigOption<Integer> K = ConfigOption.positiveInt("k", null,
       "number of clusters for kmeans / bisecting");
   public static final ConfigOption<ClusterMethod> CLUSTER = ConfigOption.choice("cluster", ClusterMethod.class,
-      "auto", "clustering method; auto = kmeans when --k is given, else threshold");
+      "auto", "clustering method; auto = kmeans when --k is given, else threshold; graph = kNN graph (no k)");
+  public static final ConfigOption<Integer> CLUSTER_KNN = ConfigOption.positiveInt("cluster.knn", "30",
+      "graph: edges each face keeps (its most similar faces above cluster.threshold)");
+  public static final ConfigOption<Boolean> CLUSTER_MUTUAL = ConfigOption.bool("cluster.mutual", "false",
+      "graph: keep an edge only when both faces keep it (mutual kNN)");
+  public static final ConfigOption<Integer> CLUSTER_MIN_SIZE = ConfigOption.positiveInt("cluster.min-size", "2",
+      "graph: smaller components get the noise label -1");
   public static final ConfigOption<Double> CLUSTER_THRESHOLD = ConfigOption.cosine("cluster.threshold", null,
       "cosine similarity that links two faces in threshold clustering")
       .defaultDoc("the embedder spec's embedding.threshold");
@@ -61,7 +67,8 @@ public final class RunOptions {
       DETECTOR, EMBEDDER, DETECT_LONG_SIDE, DETECT_SCORE, DETECT_NMS, EMBED_BATCH, EMBED_FLIP, MASTER);
 
   public static final List<ConfigOption<?>> ALL = concat(List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER,
-      CLUSTER_THRESHOLD, CLUSTER_MAX_ITER, CLUSTER_SEED, MIN_FACE_SIZE, MIN_SCORE, EXTENSIONS), PIPELINE);
+      CLUSTER_THRESHOLD, CLUSTER_KNN, CLUSTER_MUTUAL, CLUSTER_MIN_SIZE, CLUSTER_MAX_ITER, CLUSTER_SEED, MIN_FACE_SIZE,
+      MIN_SCORE, EXTENSIONS), PIPELINE);
 
   public static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
     List<ConfigOption<?>> all = new java.util.ArrayList<>(a);

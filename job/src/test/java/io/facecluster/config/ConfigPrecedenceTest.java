@@ -92,7 +92,7 @@ class ConfigPrecedenceTest {
         .hasMessageContaining("Invalid value '1.5' for --detect-score")
         .hasMessageEndingWith("must be a number in [0, 1]");
     assertThatThrownBy(() -> run("--cluster", "dbscan")).as("unknown method").isInstanceOf(ConfigException.class)
-        .hasMessageContaining("--cluster").hasMessageEndingWith("must be one of auto|kmeans|bisecting|threshold");
+        .hasMessageContaining("--cluster").hasMessageEndingWith("must be one of auto|kmeans|bisecting|threshold|graph");
     // From a file, the message must point at the file: the user did not type the value.
     Path file = conf("cluster.seed=-1");
     assertThatThrownBy(() -> run("--conf", file.toString())).as("bad value from the file")

@@ -28,6 +28,8 @@ public abstract class SparkTestBase {
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.sql.shuffle.partitions", "2")
+            // As in conf/spark-defaults.conf: what production shuffles must survive Kryo in tests too.
+            .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
             // Tests must not pick up a warehouse or metastore from the working directory.
             .config("spark.sql.catalogImplementation", "in-memory")
             .getOrCreate();
