@@ -105,9 +105,7 @@ final class BatchingIterator implements Iterator<Row> {
         }
       }
     } catch (Exception ex) {
-      for (ImageResult r : pending) {
-        r.embeddings = null;
-      }
+      // Images whose faces were in the failed batch become errors; face-less images keep their status.
       pending.replaceAll(r -> r.crops.isEmpty() ? r
           : ImageResult.error(r.path, "embedding failed: " + ex.getMessage(), r.width, r.height));
     } finally {
