@@ -54,7 +54,7 @@ public final class FaceDetector {
       float[] blob = Blobs.nchw(List.of(lb.image()), in.rgb(), in.mean(), in.scale());
       try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.env(), FloatBuffer.wrap(blob),
               new long[] {1, 3, h, w});
-          OrtSession.Result result = session.run(Map.of(in.name(), input))) {
+          OrtSession.Result result = OrtSessions.run(session, Map.of(in.name(), input))) {
         float[] loc = floats(result, spec.output("loc"));
         float[] conf = floats(result, spec.output("conf"));
         float[] lm = floats(result, spec.output("landmarks"));

@@ -87,7 +87,7 @@ public final class FaceEmbedder {
     float[] blob = Blobs.nchw(batch, in.rgb(), in.mean(), in.scale());
     long[] shape = {batch.size(), 3, in.height(), in.width()};
     try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.env(), FloatBuffer.wrap(blob), shape);
-        OrtSession.Result result = session.run(Map.of(in.name(), input))) {
+        OrtSession.Result result = OrtSessions.run(session, Map.of(in.name(), input))) {
       String name = spec.output("embedding");
       OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow(
           () -> new IllegalStateException("model output '" + name + "' missing"));

@@ -1,12 +1,15 @@
 package io.facecluster.models;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,12 +18,16 @@ import org.slf4j.LoggerFactory;
  * One ONNX Runtime session per model per JVM, shared by every task of an executor. ORT sessions are safe for
  * concurrent run() calls, so tasks never wait for each other here; each session uses `threads` intra-op
  * threads (= spark.task.cpus) so that concurrent tasks do not oversubscribe the cores. Sessions are created
- * lazily on first use and closed by a shutdown hook when the JVM exits.
+ * lazily on first use and closed by a shutdown hook when the JVM exits. Every run goes through
+ * {@link #run}, which holds a shared lock: the hook closes the sessions only when no run is in flight (a JVM
+ * stopped by SIGTERM mid-partition otherwise frees a session under a running native call and crashes).
  */
 public final class OrtSessions {
   private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
   private static final Map<String, OrtSession> SESSIONS = new ConcurrentHashMap<>();
   private static final Map<String, AtomicInteger> CREATED_BY_MODEL = new ConcurrentHashMap<>();
+  private static final ReentrantReadWriteLock IN_USE = new ReentrantReadWriteLock();
+  private static volatile boolean closing;
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(OrtSessions::closeAll, "ort-sessions-close"));
@@ -43,6 +50,19 @@ public final class OrtSessions {
       onCreate.run();
       return s;
     });
+  }
+
+  /** Runs a session (the caller closes the result); refused once the JVM has begun to shut down. */
+  public static OrtSession.Result run(OrtSession session, Map<String, OnnxTensor> inputs) throws OrtException {
+    IN_USE.readLock().lock();
+    try {
+      if (closing) {
+        throw new ModelException("ONNX Runtime sessions are closed: the JVM is shutting down");
+      }
+      return session.run(inputs);
+    } finally {
+      IN_USE.readLock().unlock();
+    }
   }
 
   /** Sessions created in this JVM for one model file (by sha256), whatever the thread count. */
@@ -70,6 +90,16 @@ public final class OrtSessions {
   }
 
   private static void closeAll() {
+    closing = true;
+    try {
+      // Runs in flight finish first; if one is stuck the process exits without closing (the OS frees it all).
+      if (!IN_USE.writeLock().tryLock(10, TimeUnit.SECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     SESSIONS.values().forEach(s -> {
       try {
         s.close();
