@@ -3,12 +3,14 @@ package io.facecluster.cluster;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.graphx.Edge;
-import org.apache.spark.graphx.Graph;
-import org.apache.spark.graphx.lib.ConnectedComponents;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -16,117 +18,154 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
 
 /**
- * Clustering as connected components of a similarity graph (GraphX), without k:
+ * Clustering without k: connected components of a kNN similarity graph.
  * <ol>
- *   <li>edges between faces whose cosine is >= threshold (exact, blocked: {@link BlockedSimilarity});
- *   <li>cannot-link: no edge between two faces of the same photo (when the input has a path column);
- *   <li>optional kNN sparsification: each face keeps its `knn` most similar edges, and with `mutual` an edge
- *       survives only when each end keeps it (knn = 0 keeps every edge: plain single linkage);
+ *   <li>kNN: each face's `knn` most similar faces with cosine >= threshold ({@link KnnSearch}: exact blocks, or
+ *       an IVF index for large collections); never a face of the same photo (cannot-link) — when the input
+ *       has a path column;
+ *   <li>edges: the union of the lists, or with `mutual` only pairs that chose each other plus one-way choices
+ *       of a clearly higher cosine (threshold + oneWayMargin): mutual kNN cuts the weak chains that join two
+ *       people, but alone it strands the faces that choose a popular face ("hub") which does not choose them
+ *       back; knn = 0 keeps every pair above the threshold (plain single linkage);
+ *   <li>connected components (GraphX);
+ *   <li>splitting ({@link ComponentSplitter}): a component larger than `maxSize`, or holding two faces of one
+ *       photo through a chain of links, is cut again with a higher threshold;
  *   <li>components smaller than `minSize` get the noise label -1.
  * </ol>
  * Cluster ids are the smallest internal vertex id of the component: opaque numbers.
  */
 public final class GraphClustering {
-  public static final int BLOCK_SIZE = 2048;
   public static final long NOISE = -1;
-  private static final ClassTag<Object> OBJ = ClassTag$.MODULE$.apply(Object.class);
-  private static final ClassTag<Double> DBL = ClassTag$.MODULE$.apply(Double.class);
   private static final StructType OUT = DataTypes.createStructType(List.of(
       DataTypes.createStructField("face_id", DataTypes.StringType, false),
       DataTypes.createStructField("cluster_id", DataTypes.LongType, false)));
 
-  /** The method's parameters; see the class comment. */
-  public record Params(double threshold, int knn, boolean mutual, int minSize, int maxIter, int blockSize)
-      implements Serializable {}
+  /**
+   * The method's parameters; see the class comment. knn 0 = every edge above the threshold; oneWayMargin: with
+   * mutual, a pair chosen by one end only is kept when its cosine is >= threshold + oneWayMargin.
+   */
+  public record Params(double threshold, int knn, boolean mutual, double oneWayMargin, int minSize, int maxSize,
+      int maxIter, KnnSearch.Params search) implements Serializable {
+    /** No one-way edges, no size limit, 40 component iterations, default search. */
+    public static Params of(double threshold, int knn, boolean mutual, int minSize) {
+      return new Params(threshold, knn, mutual, 2, minSize, 0, 40, KnnSearch.Params.defaults());
+    }
 
-  /** A face in the graph. A class, not a record: Spark's Kryo serializer cannot build records. */
-  static final class Vertex implements Serializable {
-    final String faceId;
-    final float[] embedding;
-    final String photo;
+    public Params withOneWayMargin(double m) {
+      return new Params(threshold, knn, mutual, m, minSize, maxSize, maxIter, search);
+    }
 
-    Vertex(String faceId, float[] embedding, String photo) {
-      this.faceId = faceId;
-      this.embedding = embedding;
-      this.photo = photo;
+    public Params withMaxSize(int m) {
+      return new Params(threshold, knn, mutual, oneWayMargin, minSize, m, maxIter, search);
+    }
+
+    public Params withMaxIter(int m) {
+      return new Params(threshold, knn, mutual, oneWayMargin, minSize, maxSize, m, search);
+    }
+
+    public Params withSearch(KnnSearch.Params s) {
+      return new Params(threshold, knn, mutual, oneWayMargin, minSize, maxSize, maxIter, s);
     }
   }
+
+  /** The clusters, and what the method did (search used, components split, faces cut out). */
+  public record Result(Dataset<Row> clusters, Map<String, Object> stats) {}
 
   private GraphClustering() {}
 
   /**
    * @param faces rows with face_id, embedding (unit vectors) and optionally path (enables cannot-link)
-   * @return face_id, cluster_id
+   * @return face_id, cluster_id, and the method's statistics
    */
-  public static Dataset<Row> run(Dataset<Row> faces, Params p) {
+  public static Result run(Dataset<Row> faces, Params p) {
     boolean hasPath = Arrays.asList(faces.columns()).contains("path");
     Dataset<Row> cols = hasPath ? faces.select("face_id", "embedding", "path") : faces.select("face_id", "embedding");
-    JavaPairRDD<Long, Vertex> indexed = cols.javaRDD().zipWithUniqueId()
-        .mapToPair(t -> new Tuple2<>(t._2(), new Vertex(t._1().getString(0), toFloats(t._1().getList(1)),
-            t._1().size() > 2 ? t._1().getString(2) : null)))
+    JavaPairRDD<Long, Row> indexed = cols.javaRDD().zipWithUniqueId().mapToPair(t -> new Tuple2<>(t._2(), t._1()))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    long count = indexed.count();
-    JavaRDD<Edge<Double>> edges = BlockedSimilarity.edges(indexed.mapValues(v -> v.embedding), count,
-        p.blockSize(), p.threshold());
-    if (hasPath) {
-      edges = withoutSamePhoto(edges, indexed.mapValues(v -> v.photo));
-    }
-    if (p.knn() > 0) {
-      edges = nearest(edges, p.knn(), p.mutual());
-    }
-    JavaRDD<Tuple2<Object, Object>> vertices = indexed.map(t -> new Tuple2<>(t._1(), (Object) t._1()));
-    Graph<Object, Double> graph = Graph.apply(vertices.rdd(), edges.rdd(), (Object) 0L,
-        StorageLevel.MEMORY_AND_DISK(), StorageLevel.MEMORY_AND_DISK(), OBJ, DBL);
-    Graph<Object, Double> cc = ConnectedComponents.run(graph, p.maxIter(), OBJ, DBL);
-    JavaPairRDD<Long, Long> component = cc.vertices().toJavaRDD()
-        .mapToPair(t -> new Tuple2<>((Long) t._1(), (Long) t._2()));
+    JavaRDD<FaceVector> vectors = indexed.map(t -> new FaceVector(t._1(),
+        t._2().size() > 2 ? photoKey(t._2().getString(2)) : ~t._1(), toFloats(t._2().getList(1))));
+    Map<String, Object> stats = new LinkedHashMap<>();
+    JavaPairRDD<Long, Long> labels = cluster(vectors, p, stats);
+    JavaRDD<Row> rows = indexed.join(labels).map(t -> RowFactory.create(t._2()._1().getString(0), t._2()._2()));
+    // Materialised here so that the cached inputs and graph can be released before returning.
+    Dataset<Row> out = faces.sparkSession().createDataFrame(rows, OUT).localCheckpoint(true);
+    indexed.unpersist(false);
+    return new Result(out, stats);
+  }
+
+  /** Vertex id -> cluster id (NOISE for faces in components below minSize). */
+  public static JavaPairRDD<Long, Long> cluster(JavaRDD<FaceVector> vectors, Params p, Map<String, Object> stats) {
+    JavaRDD<FaceVector> faces = vectors.persist(StorageLevel.MEMORY_AND_DISK_SER());
+    long count = faces.count();
+    stats.put("faces", count);
+    int k = p.knn() == 0 ? Integer.MAX_VALUE : p.knn();
+    JavaPairRDD<Long, Neighbours> lists = KnnSearch.search(faces, count, k, (float) p.threshold(), p.search(),
+        stats);
+    JavaPairRDD<Long, Long> labels = fromNeighbours(faces, lists, p, stats);
+    faces.unpersist(false);
+    return labels;
+  }
+
+  /** The steps after the kNN search: edges, components, splitting, noise (wall times in stats, ms). */
+  public static JavaPairRDD<Long, Long> fromNeighbours(JavaRDD<FaceVector> faces, JavaPairRDD<Long, Neighbours> lists,
+      Params p, Map<String, Object> stats) {
+    long t0 = System.nanoTime();
+    // On disk: tens of millions of edges at a million faces, read twice (components, splitting); the heap is
+    // kept for the tasks' own work.
+    JavaRDD<Edge<Double>> edges = edges(lists, p.mutual() && p.knn() > 0, p.threshold() + p.oneWayMargin())
+        .persist(StorageLevel.DISK_ONLY());
+    stats.put("edges", edges.count());
+    long t1 = System.nanoTime();
+    JavaPairRDD<Long, Long> photos = faces.mapToPair(f -> new Tuple2<>(f.id, f.photo));
+    JavaPairRDD<Long, Long> component = Components.of(faces.map(f -> f.id), edges, p.maxIter());
+    long t2 = System.nanoTime();
+    component = ComponentSplitter.split(component, edges, photos, p, stats)
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    component.count();
+    long t3 = System.nanoTime();
     if (p.minSize() > 1) {
       JavaPairRDD<Long, Integer> sizes = component.mapToPair(t -> new Tuple2<>(t._2(), 1)).reduceByKey(Integer::sum);
       component = component.mapToPair(t -> new Tuple2<>(t._2(), t._1())).join(sizes)
           .mapToPair(t -> new Tuple2<>(t._2()._1(), t._2()._2() >= p.minSize() ? t._1() : NOISE));
     }
-    JavaRDD<Row> rows = indexed.join(component).map(t -> RowFactory.create(t._2()._1().faceId, t._2()._2()));
-    // Materialised here so that the cached inputs and graph can be released before returning.
-    Dataset<Row> out = faces.sparkSession().createDataFrame(rows, OUT).localCheckpoint(true);
-    cc.unpersist(false);
-    graph.unpersist(false);
-    indexed.unpersist(false);
-    return out;
+    stats.put("edges_ms", (t1 - t0) / 1_000_000);
+    stats.put("components_ms", (t2 - t1) / 1_000_000);
+    stats.put("split_ms", (t3 - t2) / 1_000_000);
+    edges.unpersist(false);
+    return component;
   }
 
-  /** Drops edges whose two faces come from the same photo. */
-  static JavaRDD<Edge<Double>> withoutSamePhoto(JavaRDD<Edge<Double>> edges, JavaPairRDD<Long, String> photo) {
-    return edges.mapToPair(e -> new Tuple2<>(e.srcId(), e)).join(photo)
-        .mapToPair(t -> new Tuple2<>(t._2()._1().dstId(), t._2())).join(photo)
-        .filter(t -> !t._2()._1()._2().equals(t._2()._2()))
-        .map(t -> t._2()._1()._1());
-  }
-
-  /** Each vertex keeps its k best edges; mutual keeps an edge only when both ends chose it. */
-  static JavaRDD<Edge<Double>> nearest(JavaRDD<Edge<Double>> edges, int k, boolean mutual) {
-    JavaPairRDD<Tuple2<Long, Long>, Integer> chosen = edges
-        .flatMapToPair(e -> List.of(new Tuple2<>(e.srcId(), new Tuple2<>(e.dstId(), e.attr())),
-            new Tuple2<>(e.dstId(), new Tuple2<>(e.srcId(), e.attr()))).iterator())
-        .groupByKey()
+  /**
+   * Undirected edges (src < dst) from the lists: each chosen pair once; with `mutual`, only pairs chosen by both
+   * ends, or by one end with a cosine of at least `oneWay`.
+   */
+  static JavaRDD<Edge<Double>> edges(JavaPairRDD<Long, Neighbours> lists, boolean mutual, double strong) {
+    return lists
         .flatMapToPair(t -> {
-          List<Tuple2<Long, Double>> list = new ArrayList<>();
-          t._2().forEach(list::add);
-          list.sort((a, b) -> Double.compare(b._2(), a._2()));
-          List<Tuple2<Tuple2<Long, Long>, Integer>> out = new ArrayList<>();
-          for (Tuple2<Long, Double> n : list.subList(0, Math.min(k, list.size()))) {
-            out.add(new Tuple2<>(new Tuple2<>(Math.min(t._1(), n._1()), Math.max(t._1(), n._1())), 1));
+          List<Tuple2<Tuple2<Long, Long>, Tuple2<Double, Integer>>> out = new ArrayList<>(t._2().size());
+          for (int i = 0; i < t._2().size(); i++) {
+            long a = t._1();
+            long b = t._2().id(i);
+            out.add(new Tuple2<>(new Tuple2<>(Math.min(a, b), Math.max(a, b)),
+                new Tuple2<>((double) t._2().sim(i), 1)));
           }
           return out.iterator();
         })
-        .reduceByKey(Integer::sum);
-    JavaPairRDD<Tuple2<Long, Long>, Double> weight = edges.mapToPair(e ->
-        new Tuple2<>(new Tuple2<>(e.srcId(), e.dstId()), e.attr()));
-    return chosen.filter(t -> !mutual || t._2() == 2).join(weight)
-        .map(t -> new Edge<>(t._1()._1(), t._1()._2(), t._2()._2()));
+        .reduceByKey((x, y) -> new Tuple2<>(x._1(), x._2() + y._2()))
+        .filter(t -> !mutual || t._2()._2() == 2 || t._2()._1() >= strong)
+        .map(t -> new Edge<>(t._1()._1(), t._1()._2(), t._2()._1()));
+  }
+
+  /** A 64-bit key of a photo's path (two faces with one key are never linked). */
+  static long photoKey(String path) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < path.length(); i++) {
+      h ^= path.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h;
   }
 
   static float[] toFloats(List<Object> list) {
@@ -135,5 +174,11 @@ public final class GraphClustering {
       v[i] = ((Number) list.get(i)).floatValue();
     }
     return v;
+  }
+
+  /** A broadcast set of component ids (few: only the components a step must revisit). */
+  static Broadcast<Set<Long>> broadcast(JavaRDD<Long> ids) {
+    Set<Long> set = new java.util.HashSet<>(ids.collect());
+    return org.apache.spark.api.java.JavaSparkContext.fromSparkContext(ids.context()).broadcast(set);
   }
 }

@@ -6,11 +6,9 @@ import org.apache.spark.sql.Row;
 /**
  * Groups faces without k by single linkage: every pair with cosine >= threshold is linked (no two faces of one
  * photo when the input has a path column), clusters are the connected components, and a face with no link is
- * its own cluster. The special case of {@link GraphClustering} with every edge kept and no minimum size.
+ * its own cluster. The special case of {@link GraphClustering} with every edge kept (knn 0) and no minimum size.
  */
 public final class ThresholdClustering {
-  static final int BLOCK_SIZE = GraphClustering.BLOCK_SIZE;
-
   private ThresholdClustering() {}
 
   /**
@@ -18,11 +16,11 @@ public final class ThresholdClustering {
    * @return face_id, cluster_id
    */
   public static Dataset<Row> run(Dataset<Row> faces, double threshold, int maxIter) {
-    return run(faces, threshold, maxIter, BLOCK_SIZE);
+    return run(faces, threshold, maxIter, KnnSearch.Params.defaults().withMode(KnnSearch.Mode.EXACT));
   }
 
-  /** As {@link #run(Dataset, double, int)} with vectors grouped into blocks of about `blockSize` (tests). */
-  static Dataset<Row> run(Dataset<Row> faces, double threshold, int maxIter, int blockSize) {
-    return GraphClustering.run(faces, new GraphClustering.Params(threshold, 0, false, 1, maxIter, blockSize));
+  static Dataset<Row> run(Dataset<Row> faces, double threshold, int maxIter, KnnSearch.Params search) {
+    return GraphClustering.run(faces, GraphClustering.Params.of(threshold, 0, false, 1).withMaxIter(maxIter)
+        .withSearch(search)).clusters();
   }
 }

@@ -54,48 +54,46 @@ class GraphClusteringTest extends SparkTestBase {
   }
 
   private static GraphClustering.Params params(int knn, boolean mutual, int minSize) {
-    return new GraphClustering.Params(0.8, knn, mutual, minSize, 20, 2);
+    return GraphClustering.Params.of(0.8, knn, mutual, minSize).withMaxIter(20)
+        .withSearch(KnnSearch.Params.defaults().withMode(KnnSearch.Mode.EXACT).withBlockSize(2));
   }
 
   @Test
   void knnKeepsEachFacesBestEdgesAndTheirUnion() {
     // k = 1: c keeps c-n1; n1, n2, n3 each keep their edge to c. The union links the whole star.
-    assertThat(clusters(GraphClustering.run(faces(STAR, Map.of()), params(1, false, 1))))
+    assertThat(clusters(GraphClustering.run(faces(STAR, Map.of()), params(1, false, 1)).clusters()))
         .as("kNN (k = 1), union of choices").containsExactlyInAnyOrderEntriesOf(
             Map.of("c", "c", "n1", "c", "n2", "c", "n3", "c"));
   }
 
   @Test
   void mutualKnnKeepsOnlyEdgesBothEndsChose() {
-    assertThat(clusters(GraphClustering.run(faces(STAR, Map.of()), params(1, true, 1))))
+    assertThat(clusters(GraphClustering.run(faces(STAR, Map.of()), params(1, true, 1)).clusters()))
         .as("mutual kNN (k = 1): only c-n1").containsExactlyInAnyOrderEntriesOf(
             Map.of("c", "c", "n1", "c", "n2", "n2", "n3", "n3"));
   }
 
   @Test
   void componentsBelowTheMinimumSizeAreNoise() {
-    assertThat(clusters(GraphClustering.run(faces(STAR, Map.of()), params(1, true, 2))))
+    assertThat(clusters(GraphClustering.run(faces(STAR, Map.of()), params(1, true, 2)).clusters()))
         .as("mutual kNN, min size 2: the lone n2 and n3 are noise").containsExactlyInAnyOrderEntriesOf(
             Map.of("c", "c", "n1", "c", "n2", "-1", "n3", "-1"));
   }
 
   @Test
-  void facesOfOnePhotoAreNeverLinkedDirectly() {
-    // c and n1 are in one photo: their 0.95 edge is dropped; with all edges kept (k = 0) n1 still joins c
-    // through n3 (0.8075 and 0.85), but with mutual k = 1 nothing links them.
+  void facesOfOnePhotoNeverShareACluster() {
+    // c and n1 are in one photo: their 0.95 edge is never formed (cannot-link in the kNN search).
     Map<String, String> samePhoto = Map.of("c", "group.jpg", "n1", "group.jpg");
-    assertThat(clusters(GraphClustering.run(faces(STAR, samePhoto), params(1, true, 1))))
+    assertThat(clusters(GraphClustering.run(faces(STAR, samePhoto), params(1, true, 1)).clusters()))
         .as("cannot-link, mutual k = 1: c's best remaining edge is c-n2, n2's best is c")
         .containsExactlyInAnyOrderEntriesOf(Map.of("c", "c", "n2", "c", "n1", "n1", "n3", "n3"));
-    assertThat(clusters(GraphClustering.run(faces(STAR, samePhoto), params(0, false, 1))))
-        .as("cannot-link acts on edges only: with every edge kept, n1 reaches c through n3 (issue 5: splitting)")
-        .containsExactlyInAnyOrderEntriesOf(Map.of("c", "c", "n1", "c", "n2", "c", "n3", "c"));
-    List<org.apache.spark.graphx.Edge<Double>> edges = GraphClustering.withoutSamePhoto(
-        jsc().parallelize(List.of(new org.apache.spark.graphx.Edge<>(1L, 2L, 0.9),
-            new org.apache.spark.graphx.Edge<>(1L, 3L, 0.8))),
-        jsc().parallelizePairs(List.of(new scala.Tuple2<>(1L, "a.jpg"), new scala.Tuple2<>(2L, "a.jpg"),
-            new scala.Tuple2<>(3L, "b.jpg")))).collect();
-    assertThat(edges).as("edges left after cannot-link").extracting(e -> e.dstId()).containsExactly(3L);
+    // With every edge kept (k = 0), n1 reaches c through n3 (0.8075, 0.85): the component breaks cannot-link
+    // and is cut again at 0.85 (threshold + one step), where n1-n3 falls away.
+    GraphClustering.Result all = GraphClustering.run(faces(STAR, samePhoto), params(0, false, 1));
+    assertThat(clusters(all.clusters())).as("cannot-link through a path: split at a higher threshold")
+        .containsExactlyInAnyOrderEntriesOf(Map.of("c", "c", "n2", "c", "n3", "c", "n1", "n1"));
+    assertThat(all.stats()).as("statistics of the split").containsEntry("components_split", 1L)
+        .containsEntry("split_rounds", 1).containsEntry("faces_cut_for_cannot_link", 0L);
   }
 
   private static org.apache.spark.api.java.JavaSparkContext jsc() {

@@ -62,12 +62,16 @@ class ThresholdClusteringTest extends SparkTestBase {
     return new HashSet<>(byCluster.values());
   }
 
+  private static KnnSearch.Params blocks(int size) {
+    return KnnSearch.Params.defaults().withMode(KnnSearch.Mode.EXACT).withBlockSize(size);
+  }
+
   @Test
   void groupsAndSingletonAcrossSeveralBlocks() {
     // Block size 2: 5 faces in 3 blocks, so group members can sit in different blocks.
-    assertThat(groups(ThresholdClustering.run(faces(GROUPS), 0.7, 20, 2), 5)).as("clusters at 0.7, blocks of 2")
+    assertThat(groups(ThresholdClustering.run(faces(GROUPS), 0.7, 20, blocks(2)), 5)).as("clusters at 0.7, blocks of 2")
         .containsExactlyInAnyOrder(Set.of("a1", "a2"), Set.of("b1", "b2"), Set.of("s"));
-    assertThat(groups(ThresholdClustering.run(faces(GROUPS), 0.7, 20, 1), 5)).as("clusters at 0.7, blocks of 1")
+    assertThat(groups(ThresholdClustering.run(faces(GROUPS), 0.7, 20, blocks(1)), 5)).as("clusters at 0.7, blocks of 1")
         .containsExactlyInAnyOrder(Set.of("a1", "a2"), Set.of("b1", "b2"), Set.of("s"));
     assertThat(groups(ThresholdClustering.run(faces(GROUPS), 0.7, 20), 5)).as("clusters at 0.7, default blocks")
         .containsExactlyInAnyOrder(Set.of("a1", "a2"), Set.of("b1", "b2"), Set.of("s"));
@@ -76,24 +80,24 @@ class ThresholdClusteringTest extends SparkTestBase {
   @Test
   void thresholdDecidesWhichLinksCount() {
     // 0.55 also admits the 0.6 links a2-s and b2-s: s joins both groups into one.
-    assertThat(groups(ThresholdClustering.run(faces(GROUPS), 0.55, 20, 2), 5)).as("clusters at 0.55")
+    assertThat(groups(ThresholdClustering.run(faces(GROUPS), 0.55, 20, blocks(2)), 5)).as("clusters at 0.55")
         .containsExactly(Set.of("a1", "a2", "b1", "b2", "s"));
     // 0.85 is above every pair: each face alone.
-    assertThat(groups(ThresholdClustering.run(faces(GROUPS), 0.85, 20, 2), 5)).as("clusters at 0.85")
+    assertThat(groups(ThresholdClustering.run(faces(GROUPS), 0.85, 20, blocks(2)), 5)).as("clusters at 0.85")
         .containsExactlyInAnyOrder(Set.of("a1"), Set.of("a2"), Set.of("b1"), Set.of("b2"), Set.of("s"));
   }
 
   @Test
   void chainIsOneClusterUnderSingleLinkage() {
-    assertThat(groups(ThresholdClustering.run(faces(CHAIN), 0.75, 20, 2), 3)).as("chain a-b-c at 0.75")
+    assertThat(groups(ThresholdClustering.run(faces(CHAIN), 0.75, 20, blocks(2)), 3)).as("chain a-b-c at 0.75")
         .containsExactly(Set.of("a", "b", "c"));
-    assertThat(groups(ThresholdClustering.run(faces(CHAIN), 0.85, 20, 2), 3)).as("chain at 0.85: no link")
+    assertThat(groups(ThresholdClustering.run(faces(CHAIN), 0.85, 20, blocks(2)), 3)).as("chain at 0.85: no link")
         .containsExactlyInAnyOrder(Set.of("a"), Set.of("b"), Set.of("c"));
   }
 
   @Test
   void noFacesGiveNoClusters() {
-    assertThat(groups(ThresholdClustering.run(faces(Map.of()), 0.7, 20, 2), 0)).as("clusters of no faces")
+    assertThat(groups(ThresholdClustering.run(faces(Map.of()), 0.7, 20, blocks(2)), 0)).as("clusters of no faces")
         .isEmpty();
   }
 }

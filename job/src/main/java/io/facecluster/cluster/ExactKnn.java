@@ -1,0 +1,59 @@
+package io.facecluster.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import scala.Tuple2;
+
+/**
+ * Exact kNN by blocks: faces are grouped into blocks of about `blockSize`, and every pair of blocks (a <= b) is
+ * one task that compares all their rows both ways. Partial neighbour lists are merged per face. No driver
+ * collect; the work is quadratic, so this is for the sizes where exact search is affordable
+ * ({@link KnnSearch} switches to {@link IvfKnn} above them).
+ */
+public final class ExactKnn {
+  private ExactKnn() {}
+
+  /** Each face's best `k` neighbours with similarity >= threshold (faces without any are left out). */
+  public static JavaPairRDD<Long, Neighbours> search(JavaRDD<FaceVector> faces, long count, int blockSize, int k,
+      float threshold) {
+    int blocks = (int) Math.max(1, (count + blockSize - 1) / blockSize);
+    JavaRDD<Tuple2<Integer, VectorBlock>> byBlock = faces
+        .mapToPair(f -> new Tuple2<>((int) Math.floorMod(f.id, (long) blocks), f))
+        .groupByKey(blocks)
+        .map(g -> {
+          List<FaceVector> rows = new ArrayList<>();
+          g._2().forEach(rows::add);
+          return new Tuple2<>(g._1(), VectorBlock.of(rows));
+        });
+    // Both sides of the cartesian read the grouped shuffle output; nothing is recomputed from the vectors.
+    return byBlock.cartesian(byBlock)
+        .filter(p -> p._1()._1() <= p._2()._1())
+        .flatMapToPair(p -> {
+          List<Tuple2<Long, Neighbours>> out = new ArrayList<>();
+          VectorBlock a = p._1()._2();
+          VectorBlock b = p._2()._2();
+          emit(a, b, k, threshold, out);
+          if (!p._1()._1().equals(p._2()._1())) {
+            emit(b, a, k, threshold, out);
+          }
+          return out.iterator();
+        })
+        .reduceByKey(Neighbours::merge);
+  }
+
+  static void emit(VectorBlock queries, VectorBlock data, int k, float threshold,
+      List<Tuple2<Long, Neighbours>> out) {
+    Neighbours[] best = new Neighbours[queries.size()];
+    for (int i = 0; i < best.length; i++) {
+      best[i] = new Neighbours(k);
+    }
+    VectorBlock.search(queries, data, threshold, best);
+    for (int i = 0; i < best.length; i++) {
+      if (best[i].size() > 0) {
+        out.add(new Tuple2<>(queries.ids[i], best[i]));
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.facecluster.cluster;
+
+import java.io.Serializable;
+
+/**
+ * A face's best neighbours, most similar first, at most `capacity` of them. Mutable and merged in place: the
+ * kNN searches keep one per query and fold partial lists from several blocks or cells into it. A plain class,
+ * not a record, because Spark's Kryo serializer cannot build records.
+ */
+public final class Neighbours implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final int capacity;
+  private long[] ids;
+  private float[] sims;
+  private int size;
+
+  /** @param capacity the most neighbours kept; Integer.MAX_VALUE keeps all (arrays grow as needed) */
+  public Neighbours(int capacity) {
+    this.capacity = capacity;
+    ids = new long[Math.min(capacity, 8)];
+    sims = new float[ids.length];
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public long id(int i) {
+    return ids[i];
+  }
+
+  public float sim(int i) {
+    return sims[i];
+  }
+
+  /** The similarity a candidate must beat to enter a full list (-infinity while the list has room). */
+  public float floor() {
+    return size < capacity ? Float.NEGATIVE_INFINITY : sims[size - 1];
+  }
+
+  /** Inserts a candidate when it is among the best; ties keep the earlier one. Ids must not repeat. */
+  public void offer(long id, float sim) {
+    if (size == capacity && sim <= sims[size - 1]) {
+      return;
+    }
+    if (size == ids.length && size < capacity) {
+      int grown = (int) Math.min(capacity, 2L * ids.length);
+      ids = java.util.Arrays.copyOf(ids, grown);
+      sims = java.util.Arrays.copyOf(sims, grown);
+    }
+    int at = size == capacity ? size - 1 : size++;
+    while (at > 0 && sims[at - 1] < sim) {
+      ids[at] = ids[at - 1];
+      sims[at] = sims[at - 1];
+      at--;
+    }
+    ids[at] = id;
+    sims[at] = sim;
+  }
+
+  /**
+   * Folds another list in and returns this. The searches compare each (query, face) pair in exactly one block
+   * or cell, so partial lists of one query never share a candidate and no duplicate check is needed.
+   */
+  public Neighbours merge(Neighbours other) {
+    for (int i = 0; i < other.size; i++) {
+      offer(other.ids[i], other.sims[i]);
+    }
+    return this;
+  }
+}
