@@ -1,8 +1,8 @@
 package io.facecluster.config;
 
 /**
- * How faces are grouped. AUTO picks KMEANS when k is known and THRESHOLD otherwise (GRAPH, the kNN graph
- * method, becomes the default without k once it is calibrated: issue 5).
+ * How faces are grouped. AUTO picks KMEANS when k is known and GRAPH (kNN graph, no k) otherwise; THRESHOLD is
+ * plain single linkage (every pair above the threshold), kept for comparison.
  */
 public enum ClusterMethod {
   AUTO, KMEANS, BISECTING, THRESHOLD, GRAPH;

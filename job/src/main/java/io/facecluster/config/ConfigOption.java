@@ -45,6 +45,18 @@ public final class ConfigOption<T> {
     return new ConfigOption<>(key, defaultValue, doc, Integer::valueOf, v -> v > 0, "must be a positive integer");
   }
 
+  public static ConfigOption<Integer> nonNegativeInt(String key, String defaultValue, String doc) {
+    return new ConfigOption<>(key, defaultValue, doc, Integer::valueOf, v -> v >= 0, "must be an integer >= 0");
+  }
+
+  public static ConfigOption<Long> nonNegativeLong(String key, String defaultValue, String doc) {
+    return new ConfigOption<>(key, defaultValue, doc, Long::valueOf, v -> v >= 0, "must be an integer >= 0");
+  }
+
+  public static ConfigOption<Double> positiveDouble(String key, String defaultValue, String doc) {
+    return new ConfigOption<>(key, defaultValue, doc, Double::valueOf, v -> v > 0, "must be a positive number");
+  }
+
   public static ConfigOption<Long> positiveLong(String key, String defaultValue, String doc) {
     return new ConfigOption<>(key, defaultValue, doc, Long::valueOf, v -> v > 0, "must be a positive integer");
   }

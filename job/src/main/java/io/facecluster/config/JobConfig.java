@@ -19,9 +19,7 @@ public record JobConfig(
     Integer k,
     ClusterMethod cluster,
     Double clusterThreshold,
-    int clusterKnn,
-    boolean clusterMutual,
-    int clusterMinSize,
+    GraphConfig graph,
     int clusterMaxIter,
     int clusterSeed,
     int minFaceSize,
@@ -38,7 +36,7 @@ public record JobConfig(
     String input = c.require(RunOptions.INPUT);
     String output = c.require(RunOptions.OUTPUT);
     if (method == ClusterMethod.AUTO) {
-      method = k == null ? ClusterMethod.THRESHOLD : ClusterMethod.KMEANS;
+      method = k == null ? ClusterMethod.GRAPH : ClusterMethod.KMEANS;
     }
     if ((method == ClusterMethod.KMEANS || method == ClusterMethod.BISECTING) && k == null) {
       throw new ConfigException("--cluster " + method.label() + " needs --k N (the number of clusters)");
@@ -55,8 +53,7 @@ public record JobConfig(
       throw new ConfigException("--input-extensions lists no extension");
     }
     return new JobConfig(input, output, runId, k, method,
-        c.get(RunOptions.CLUSTER_THRESHOLD), c.require(RunOptions.CLUSTER_KNN), c.require(RunOptions.CLUSTER_MUTUAL),
-        c.require(RunOptions.CLUSTER_MIN_SIZE), c.require(RunOptions.CLUSTER_MAX_ITER),
+        c.get(RunOptions.CLUSTER_THRESHOLD), GraphConfig.from(c), c.require(RunOptions.CLUSTER_MAX_ITER),
         c.require(RunOptions.CLUSTER_SEED), c.require(RunOptions.MIN_FACE_SIZE), c.require(RunOptions.MIN_SCORE), ext,
         PipelineConfig.from(c), c.asMap());
   }

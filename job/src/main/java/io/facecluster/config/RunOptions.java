@@ -18,16 +18,31 @@ public final class RunOptions {
   public static final ConfigOption<Integer> K = ConfigOption.positiveInt("k", null,
       "number of clusters for kmeans / bisecting");
   public static final ConfigOption<ClusterMethod> CLUSTER = ConfigOption.choice("cluster", ClusterMethod.class,
-      "auto", "clustering method; auto = kmeans when --k is given, else threshold; graph = kNN graph (no k)");
+      "auto", "clustering method; auto = kmeans when --k is given, else graph (kNN graph, no k); threshold = single linkage");
   public static final ConfigOption<Integer> CLUSTER_KNN = ConfigOption.positiveInt("cluster.knn", "30",
-      "graph: edges each face keeps (its most similar faces above cluster.threshold)");
-  public static final ConfigOption<Boolean> CLUSTER_MUTUAL = ConfigOption.bool("cluster.mutual", "false",
-      "graph: keep an edge only when both faces keep it (mutual kNN)");
+      "graph: neighbours each face keeps (its most similar faces above cluster.threshold)");
+  public static final ConfigOption<Boolean> CLUSTER_MUTUAL = ConfigOption.bool("cluster.mutual", "true",
+      "graph: keep an edge only when both faces keep it (mutual kNN), or one does at a clearly higher cosine");
+  public static final ConfigOption<Double> ONE_WAY_MARGIN = ConfigOption.unitInterval("cluster.one-way-margin",
+      "0.1", "graph with mutual: an edge kept by one face only stays when its cosine is >= threshold + this");
   public static final ConfigOption<Integer> CLUSTER_MIN_SIZE = ConfigOption.positiveInt("cluster.min-size", "2",
       "graph: smaller components get the noise label -1");
+  public static final ConfigOption<Integer> CLUSTER_MAX_SIZE = ConfigOption.nonNegativeInt("cluster.max-size", "2000",
+      "graph: larger components are cut again at a higher threshold (0 = no limit); components holding two faces "
+      + "of one photo always are");
+  public static final ConfigOption<KnnIndex> CLUSTER_INDEX = ConfigOption.choice("cluster.index", KnnIndex.class,
+      "auto", "graph: kNN search; auto = exact up to cluster.exact-limit faces, ivf (KMeans cells) above");
+  public static final ConfigOption<Long> EXACT_LIMIT = ConfigOption.positiveLong("cluster.exact-limit", "50000",
+      "graph: the most faces searched exactly (all pairs) when cluster.index is auto");
+  public static final ConfigOption<Integer> IVF_CELL_SIZE = ConfigOption.positiveInt("cluster.ivf-cell-size",
+      "1000", "graph, ivf: faces per KMeans cell (cells = faces / this)");
+  public static final ConfigOption<Integer> IVF_PROBES = ConfigOption.positiveInt("cluster.ivf-probes", "12",
+      "graph, ivf: cells searched per face (its nearest ones)");
+  public static final ConfigOption<Integer> IVF_TRAIN_SAMPLE = ConfigOption.positiveInt("cluster.ivf-train-sample",
+      "300000", "graph, ivf: faces sampled to train the KMeans cells");
   public static final ConfigOption<Double> CLUSTER_THRESHOLD = ConfigOption.cosine("cluster.threshold", null,
-      "cosine similarity that links two faces in threshold clustering")
-      .defaultDoc("the embedder spec's embedding.threshold");
+      "cosine similarity that links two faces (graph and threshold clustering)")
+      .defaultDoc("graph: the embedder spec's embedding.clusterThreshold; threshold: its embedding.threshold");
   public static final ConfigOption<Integer> CLUSTER_MAX_ITER = ConfigOption.positiveInt("cluster.max-iter", "40",
       "maximum iterations of kmeans / bisecting and of the connected-components passes");
   public static final ConfigOption<Integer> CLUSTER_SEED = ConfigOption.positiveInt("cluster.seed", "42",
@@ -67,7 +82,8 @@ public final class RunOptions {
       DETECTOR, EMBEDDER, DETECT_LONG_SIDE, DETECT_SCORE, DETECT_NMS, EMBED_BATCH, EMBED_FLIP, MASTER);
 
   public static final List<ConfigOption<?>> ALL = concat(List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER,
-      CLUSTER_THRESHOLD, CLUSTER_KNN, CLUSTER_MUTUAL, CLUSTER_MIN_SIZE, CLUSTER_MAX_ITER, CLUSTER_SEED, MIN_FACE_SIZE,
+      CLUSTER_THRESHOLD, CLUSTER_KNN, CLUSTER_MUTUAL, ONE_WAY_MARGIN, CLUSTER_MIN_SIZE, CLUSTER_MAX_SIZE, CLUSTER_INDEX, EXACT_LIMIT,
+      IVF_CELL_SIZE, IVF_PROBES, IVF_TRAIN_SAMPLE, CLUSTER_MAX_ITER, CLUSTER_SEED, MIN_FACE_SIZE,
       MIN_SCORE, EXTENSIONS), PIPELINE);
 
   public static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {

@@ -56,8 +56,12 @@ public record ModelSpec(
   /** Five-point template, in pixels of the embedder's input crop. */
   public record Alignment(double[][] template) implements Serializable {}
 
-  /** Embedding size, similarity metric and the same-person threshold for that metric. */
-  public record Embedding(int dim, String metric, double threshold) implements Serializable {}
+  /**
+   * Embedding size, similarity metric, the same-person threshold of pair verification (LFW 10-fold mean) and
+   * the stricter edge threshold of graph clustering (calibrated on LFW: docs/accuracy.md).
+   */
+  public record Embedding(int dim, String metric, double threshold, Double clusterThreshold)
+      implements Serializable {}
 
   /** Detector defaults. */
   public record Thresholds(double score, double nms) implements Serializable {}

@@ -49,6 +49,8 @@ public final class ModelSpecs {
       require(spec.alignment() != null && spec.alignment().template() != null
           && spec.alignment().template().length == 5, where, "alignment.template (5 points)");
       require(spec.embedding() != null && spec.embedding().dim() > 0, where, "embedding.dim");
+      require(spec.embedding().clusterThreshold() != null && spec.embedding().clusterThreshold() >= -1
+          && spec.embedding().clusterThreshold() <= 1, where, "embedding.clusterThreshold (a cosine in [-1, 1])");
     }
     Path modelFile = specFile.toAbsolutePath().getParent().resolve(spec.file()).normalize();
     return new ModelSpec(spec.name(), spec.role(), modelFile.toString(), spec.sha256(), spec.licence(),

@@ -74,7 +74,7 @@ class ModelSpecsTest extends SparkTestBase {
     assertThat(t).as("template points").hasNumberOfRows(5);
     assertThat(t[0]).as("template first point (left eye)").containsExactly(38.2946, 51.6963);
     assertThat(t[4]).as("template last point (right mouth corner)").containsExactly(70.7299, 92.2041);
-    assertThat(e.embedding()).as("embedding").isEqualTo(new ModelSpec.Embedding(128, "cosine", 0.272));
+    assertThat(e.embedding()).as("embedding").isEqualTo(new ModelSpec.Embedding(128, "cosine", 0.272, 0.456));
     assertThat(e.output("embedding")).as("embedding output").isEqualTo("reshape2_0.tmp_0");
     assertThat(ModelFiles.readVerified(e)).as("verified embedder bytes").hasSize(4_001_322);
   }
