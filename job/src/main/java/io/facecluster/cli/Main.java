@@ -17,6 +17,9 @@ public final class Main {
       "  run            detect, align and embed faces in images, cluster them, write Parquet tables and summary.json",
       "  eval-lfw       LFW 10-fold verification (official pairs.txt) through the same pipeline",
       "  eval-clusters  run on a labelled folder tree (label = parent folder) and score the clusters",
+      "  calibrate      cosine distributions of all same / different-person pairs of an eval-clusters run",
+      "  bench-clusters cluster synthetic embeddings (100K, 1M faces): time per stage, kNN recall, metrics",
+      "  bench-clusters cluster synthetic embeddings (100K, 1M faces) and report time, kNN recall, metrics",
       "",
       "submit.sh <command> --help lists the command's options with their defaults.");
 
@@ -42,6 +45,10 @@ public final class Main {
           return EvalLfwCommand.execute(rest, out);
         case "eval-clusters":
           return EvalClustersCommand.execute(rest, out);
+        case "calibrate":
+          return CalibrateCommand.execute(rest, out);
+        case "bench-clusters":
+          return BenchClustersCommand.execute(rest, out);
         default:
           err.println("facecluster: unknown command '" + args[0] + "'\n\n" + USAGE);
           return 2;

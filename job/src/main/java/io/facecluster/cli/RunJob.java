@@ -108,6 +108,8 @@ public final class RunJob {
     }
   }
 
+  private Map<String, Object> graphStats = Map.of();
+
   private Dataset<Row> cluster(Dataset<Row> faces) {
     ClusterMethod m = config.cluster();
     if (m == ClusterMethod.KMEANS || m == ClusterMethod.BISECTING) {
@@ -115,8 +117,9 @@ public final class RunJob {
           config.clusterSeed());
     }
     if (m == ClusterMethod.GRAPH) {
-      return GraphClustering.run(faces, new GraphClustering.Params(clusterThreshold(), config.clusterKnn(),
-          config.clusterMutual(), config.clusterMinSize(), config.clusterMaxIter(), GraphClustering.BLOCK_SIZE));
+      GraphClustering.Result r = GraphClustering.run(faces, GraphSettings.params(config, clusterThreshold()));
+      graphStats = r.stats();
+      return r.clusters();
     }
     return ThresholdClustering.run(faces, clusterThreshold(), config.clusterMaxIter());
   }
@@ -130,8 +133,11 @@ public final class RunJob {
   }
 
   private double clusterThreshold() {
-    return config.clusterThreshold() != null ? config.clusterThreshold()
-        : extraction.embedder().embedding().threshold();
+    if (config.clusterThreshold() != null) {
+      return config.clusterThreshold();
+    }
+    ModelSpec.Embedding e = extraction.embedder().embedding();
+    return config.cluster() == ClusterMethod.GRAPH ? e.clusterThreshold() : e.threshold();
   }
 
   private Map<String, Object> clusterSettings() {
@@ -146,9 +152,8 @@ public final class RunJob {
       m.put("threshold", clusterThreshold());
     }
     if (config.cluster() == ClusterMethod.GRAPH) {
-      m.put("knn", config.clusterKnn());
-      m.put("mutual", config.clusterMutual());
-      m.put("min_size", config.clusterMinSize());
+      m.putAll(GraphSettings.describe(config.graph()));
+      m.put("stats", graphStats);
     }
     return m;
   }

@@ -25,7 +25,12 @@ public final class SummaryWriter {
   }
 
   public static void write(Configuration conf, String output, Map<String, Object> summary) {
-    Path p = new Path(RunTables.path(output, "summary.json"));
+    writeJson(conf, output, "summary.json", summary);
+  }
+
+  /** Writes `<output>/<name>` as indented JSON, replacing it. */
+  public static void writeJson(Configuration conf, String output, String name, Map<String, Object> summary) {
+    Path p = new Path(RunTables.path(output, name));
     try {
       FileSystem fs = p.getFileSystem(conf);
       fs.setWriteChecksum(false);
