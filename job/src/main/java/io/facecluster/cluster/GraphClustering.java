@@ -85,7 +85,7 @@ public final class GraphClustering {
     JavaPairRDD<Long, Row> indexed = cols.javaRDD().zipWithUniqueId().mapToPair(t -> new Tuple2<>(t._2(), t._1()))
         .persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<FaceVector> vectors = indexed.map(t -> new FaceVector(t._1(),
-        t._2().size() > 2 ? photoKey(t._2().getString(2)) : ~t._1(), toFloats(t._2().getList(1))));
+        t._2().size() > 2 ? key64(t._2().getString(2)) : ~t._1(), toFloats(t._2().getList(1))));
     Map<String, Object> stats = new LinkedHashMap<>();
     JavaPairRDD<Long, Long> labels = cluster(vectors, p, stats);
     JavaRDD<Row> rows = indexed.join(labels).map(t -> RowFactory.create(t._2()._1().getString(0), t._2()._2()));
@@ -158,8 +158,11 @@ public final class GraphClustering {
         .map(t -> new Edge<>(t._1()._1(), t._1()._2(), t._2()._1()));
   }
 
-  /** A 64-bit key of a photo's path (two faces with one key are never linked). */
-  static long photoKey(String path) {
+  /**
+   * A 64-bit key of a string (FNV-1a): of a photo's path here (two faces with one key are never linked), of a
+   * label in the scoring; distinct strings collide with negligible probability at these counts.
+   */
+  public static long key64(String path) {
     long h = 0xcbf29ce484222325L;
     for (int i = 0; i < path.length(); i++) {
       h ^= path.charAt(i);
