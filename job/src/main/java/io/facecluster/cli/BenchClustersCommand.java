@@ -134,27 +134,13 @@ final class BenchClustersCommand {
     result.put("stats", stats);
     result.put("clustering_ms", clusteringMs);
     result.put("timings_ms", times);
-    result.put("metrics", metricsMap(m));
+    result.put("metrics", m.asMap());
     result.put("memory", Stopwatch.memory());
     result.put("spark", Map.of("master", spark.sparkContext().master(),
         "default_parallelism", spark.sparkContext().defaultParallelism()));
     SummaryWriter.writeJson(spark.sparkContext().hadoopConfiguration(), output, "bench-clusters.json", result);
     out.println(SummaryWriter.toJson(result));
     return 0;
-  }
-
-  static Map<String, Object> metricsMap(ClusteringMetrics m) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("clusters", m.clusters());
-    out.put("singleton_clusters", m.singletons());
-    out.put("pairwise_precision", m.pairwisePrecision());
-    out.put("pairwise_recall", m.pairwiseRecall());
-    out.put("pairwise_f1", m.pairwiseF1());
-    out.put("bcubed_precision", m.bcubedPrecision());
-    out.put("bcubed_recall", m.bcubedRecall());
-    out.put("bcubed_f1", m.bcubedF1());
-    out.put("nmi", m.nmi());
-    return out;
   }
 
   static long[] offsets(int[] sizes) {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.split;
 
+import io.facecluster.cluster.GraphClustering;
 import io.facecluster.config.ArgParser;
 import io.facecluster.config.BenchOptions;
 import io.facecluster.config.ResolvedConfig;
@@ -14,7 +15,6 @@ import io.facecluster.output.Schemas;
 import io.facecluster.output.SummaryWriter;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
@@ -46,7 +46,8 @@ final class CalibrateCommand {
         .parquet(RunTables.path(input, "faces")).where(col("run_id").equalTo(runId))
         .select(element_at(split(col("path"), "/"), -2).as("label"), col("embedding"))
         .javaRDD()
-        .map(r -> new PairDistributions.Item(r.getString(0).hashCode(), toFloats(r.getList(1))));
+        .map(r -> new PairDistributions.Item(GraphClustering.key64(r.getString(0)),
+            GraphClustering.toFloats(r.getList(1))));
     PairDistributions d = PairDistributions.of(items, 8);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("input", input);
@@ -77,13 +78,5 @@ final class CalibrateCommand {
       out.put("q" + q, PairDistributions.quantile(h, q));
     }
     return out;
-  }
-
-  private static float[] toFloats(List<Object> list) {
-    float[] v = new float[list.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = ((Number) list.get(i)).floatValue();
-    }
-    return v;
   }
 }

@@ -12,7 +12,6 @@ import io.facecluster.output.SummaryWriter;
 import io.facecluster.pipeline.FaceSelection;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -41,18 +40,7 @@ final class EvalClustersCommand {
     long t0 = System.nanoTime();
     Map<String, Object> summary = new RunJob(spark, config, FaceSelection.CENTRE).run();
     ClusteringMetrics m = ClusterScoring.score(spark, config.output(), config.runId());
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("faces", (double) m.items());
-    metrics.put("clusters", (double) m.clusters());
-    metrics.put("identities", (double) m.labels());
-    metrics.put("singleton_clusters", (double) m.singletons());
-    metrics.put("pairwise_precision", m.pairwisePrecision());
-    metrics.put("pairwise_recall", m.pairwiseRecall());
-    metrics.put("pairwise_f1", m.pairwiseF1());
-    metrics.put("bcubed_precision", m.bcubedPrecision());
-    metrics.put("bcubed_recall", m.bcubedRecall());
-    metrics.put("bcubed_f1", m.bcubedF1());
-    metrics.put("nmi", m.nmi());
+    Map<String, Double> metrics = m.asMap();
     List<Row> rows = new ArrayList<>();
     metrics.forEach((k, v) -> rows.add(RowFactory.create("clusters:" + config.cluster().label(), k, v,
         config.runId())));

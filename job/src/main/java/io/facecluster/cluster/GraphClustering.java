@@ -171,7 +171,8 @@ public final class GraphClustering {
     return h;
   }
 
-  static float[] toFloats(List<Object> list) {
+  /** An array column's values (Spark gives arrays to Java as lists of boxed numbers) as floats. */
+  public static float[] toFloats(List<Object> list) {
     float[] v = new float[list.size()];
     for (int i = 0; i < v.length; i++) {
       v[i] = ((Number) list.get(i)).floatValue();

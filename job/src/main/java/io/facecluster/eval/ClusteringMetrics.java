@@ -96,6 +96,23 @@ public record ClusteringMetrics(long items, long clusters, long labels, long sin
     return h;
   }
 
+  /** The numbers by name, as the metrics table, summary.json and the benchmark report them. */
+  public java.util.Map<String, Double> asMap() {
+    java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+    m.put("faces", (double) items);
+    m.put("clusters", (double) clusters);
+    m.put("identities", (double) labels);
+    m.put("singleton_clusters", (double) singletons);
+    m.put("pairwise_precision", pairwisePrecision);
+    m.put("pairwise_recall", pairwiseRecall);
+    m.put("pairwise_f1", pairwiseF1);
+    m.put("bcubed_precision", bcubedPrecision);
+    m.put("bcubed_recall", bcubedRecall);
+    m.put("bcubed_f1", bcubedF1);
+    m.put("nmi", nmi);
+    return m;
+  }
+
   private static double pairs(long v) {
     return v * (v - 1) / 2.0;
   }

@@ -27,10 +27,10 @@ public final class PairDistributions implements Serializable {
   /** A labelled unit vector. */
   public static final class Item implements Serializable {
     private static final long serialVersionUID = 1L;
-    final int label;
+    final long label;
     final float[] vector;
 
-    public Item(int label, float[] vector) {
+    public Item(long label, float[] vector) {
       this.label = label;
       this.vector = vector;
     }
