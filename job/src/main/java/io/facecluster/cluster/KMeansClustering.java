@@ -8,7 +8,7 @@ import org.apache.spark.sql.functions;
 
 /**
  * MLlib KMeans or BisectingKMeans with cosine distance (embeddings are L2-normalised, and the embedders were
- * trained for cosine similarity). Needs k; see {@link ThresholdClustering} when k is unknown.
+ * trained for cosine similarity). Needs k; see {@link GraphClustering} when k is unknown.
  */
 public final class KMeansClustering {
   private KMeansClustering() {}
