@@ -73,21 +73,12 @@ final class BenchClustersCommand {
     faces.count();
     times.put("generate", sw.lap());
 
-    KnnSearch.Mode mode = KnnSearch.choose(params.search(), n);
-    stats.put("knn_search", mode.name().toLowerCase(java.util.Locale.ROOT));
-    IvfKnn.Index index = null;
-    JavaPairRDD<Long, Neighbours> lists;
-    int k = params.knn();
-    if (mode == KnnSearch.Mode.IVF) {
-      index = IvfKnn.train(faces, n, params.search().ivf());
-      stats.put("ivf_cells", index.cells());
-      times.put("ivf_train", sw.lap());
-      lists = IvfKnn.search(faces, index, params.search().ivf().probes(), k, (float) threshold);
-    } else {
-      lists = io.facecluster.cluster.ExactKnn.search(faces, n, params.search().blockSize(), k, (float) threshold);
-    }
+    KnnSearch.Result found = KnnSearch.search(faces, n, params.knn(), (float) threshold, params.search(), stats);
+    IvfKnn.Index index = found.index();
+    JavaPairRDD<Long, Neighbours> lists = found.lists();
     lists = lists.persist(StorageLevel.DISK_ONLY());
     stats.put("faces_with_neighbours", lists.count());
+    // knn_search includes training the IVF cells (stats.ivf_train_ms).
     times.put("knn_search", sw.lap());
     JavaPairRDD<Long, Long> labels = GraphClustering.fromNeighbours(faces, lists, params, stats);
     labels.count();

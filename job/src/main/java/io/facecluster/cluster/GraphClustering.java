@@ -102,7 +102,7 @@ public final class GraphClustering {
     stats.put("faces", count);
     int k = p.knn() == 0 ? Integer.MAX_VALUE : p.knn();
     JavaPairRDD<Long, Neighbours> lists = KnnSearch.search(faces, count, k, (float) p.threshold(), p.search(),
-        stats);
+        stats).lists();
     JavaPairRDD<Long, Long> labels = fromNeighbours(faces, lists, p, stats);
     faces.unpersist(false);
     return labels;
@@ -162,10 +162,10 @@ public final class GraphClustering {
    * A 64-bit key of a string (FNV-1a): of a photo's path here (two faces with one key are never linked), of a
    * label in the scoring; distinct strings collide with negligible probability at these counts.
    */
-  public static long key64(String path) {
+  public static long key64(String s) {
     long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < path.length(); i++) {
-      h ^= path.charAt(i);
+    for (int i = 0; i < s.length(); i++) {
+      h ^= s.charAt(i);
       h *= 0x100000001b3L;
     }
     return h;

@@ -38,17 +38,25 @@ public final class KnnSearch {
     return count <= p.exactLimit() ? Mode.EXACT : Mode.IVF;
   }
 
-  /** Each face's best k neighbours with similarity >= threshold; the choice and the index size go to `stats`. */
-  public static JavaPairRDD<Long, Neighbours> search(JavaRDD<FaceVector> faces, long count, int k, float threshold,
-      Params p, Map<String, Object> stats) {
+  /** The neighbour lists, and the IVF index that found them (null for exact search). */
+  public record Result(JavaPairRDD<Long, Neighbours> lists, IvfKnn.Index index) {}
+
+  /**
+   * Each face's best k neighbours with similarity >= threshold; the choice, the index size and the index
+   * training time (ms) go to `stats`.
+   */
+  public static Result search(JavaRDD<FaceVector> faces, long count, int k, float threshold, Params p,
+      Map<String, Object> stats) {
     Mode mode = choose(p, count);
     stats.put("knn_search", mode.name().toLowerCase(java.util.Locale.ROOT));
     if (mode == Mode.EXACT) {
-      return ExactKnn.search(faces, count, p.blockSize(), k, threshold);
+      return new Result(ExactKnn.search(faces, count, p.blockSize(), k, threshold), null);
     }
+    long t0 = System.nanoTime();
     IvfKnn.Index index = IvfKnn.train(faces, count, p.ivf());
     stats.put("ivf_cells", index.cells());
     stats.put("ivf_probes", p.ivf().probes());
-    return IvfKnn.search(faces, index, p.ivf().probes(), k, threshold);
+    stats.put("ivf_train_ms", (System.nanoTime() - t0) / 1_000_000);
+    return new Result(IvfKnn.search(faces, index, p.ivf().probes(), k, threshold), index);
   }
 }

@@ -1,6 +1,7 @@
 package io.facecluster.eval;
 
 import io.facecluster.cluster.FaceVector;
+import io.facecluster.cluster.VectorBlock;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,8 +86,8 @@ public final class SyntheticFaces {
         float[] c1 = space.centre(r);
         float[] c2 = space.centre(r);
         float[] x = space.face(c1, r);
-        double same = dot(x, space.face(c1, r));
-        double diff = dot(x, space.face(c2, r));
+        double same = VectorBlock.dot(x, 0, space.face(c1, r), 0, x.length);
+        double diff = VectorBlock.dot(x, 0, space.face(c2, r), 0, x.length);
         s[0] += same;
         s[1] += same * same;
         d[0] += diff;
@@ -227,13 +228,5 @@ public final class SyntheticFaces {
       v[i] *= inv;
     }
     return v;
-  }
-
-  static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return s;
   }
 }
