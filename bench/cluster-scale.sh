@@ -10,7 +10,7 @@ shift || true
 export FACECLUSTER_JAVA_OPTS="${FACECLUSTER_JAVA_OPTS:--Xmx2g}"
 for n in 100000 1000000; do
   start=$(date +%s)
-  "$HERE/submit.sh" bench-clusters --faces "$n" --output "$OUT/$n" "$@" > "$OUT-$n.log" 2>&1 \
+  "$HERE/submit.sh" bench-clusters --faces "$n" --output "$OUT/$n" --recall-queries 10000 "$@" > "$OUT-$n.log" 2>&1 \
     || { echo "bench-clusters --faces $n failed: see $OUT-$n.log" >&2; exit 1; }
   end=$(date +%s)
   python3 - "$OUT/$n/bench-clusters.json" "$((end - start))" <<'PY'

@@ -28,7 +28,7 @@ public final class IvfKnn {
   /** The index's settings: faces per cell, cells probed per query, KMeans sample size and iterations. */
   public record Params(int cellSize, int probes, int trainSample, int trainIter, long seed) implements Serializable {
     public static Params defaults() {
-      return new Params(1000, 12, 300_000, 8, 42);
+      return new Params(1000, 16, 300_000, 8, 42);
     }
   }
 
@@ -131,15 +131,21 @@ public final class IvfKnn {
         .groupByKey(new HashPartitioner(partitions))
         .flatMapToPair(cell -> {
           List<FaceVector> stored = new ArrayList<>();
-          List<FaceVector> all = new ArrayList<>();
+          List<FaceVector> probing = new ArrayList<>();
           for (Item item : cell._2()) {
-            all.add(item.face);
-            if (item.stored) {
-              stored.add(item.face);
-            }
+            (item.stored ? stored : probing).add(item.face);
           }
+          VectorBlock own = VectorBlock.of(stored);
+          VectorBlock visitors = VectorBlock.of(probing);
+          Neighbours[] ownBest = lists(own.size(), k);
+          Neighbours[] visitorBest = lists(visitors.size(), k);
+          VectorBlock.search(own, own, threshold, ownBest);
+          // A visitor's similarity to a stored face is offered to both: the stored face rarely probes the
+          // visitor's cell when the visitor's identity is split over several cells (docs/benchmarks.md).
+          VectorBlock.searchBoth(visitors, own, threshold, visitorBest, ownBest);
           List<Tuple2<Long, Neighbours>> out = new ArrayList<>();
-          ExactKnn.emit(VectorBlock.of(all), VectorBlock.of(stored), k, threshold, out);
+          collect(own, ownBest, out);
+          collect(visitors, visitorBest, out);
           return out.iterator();
         })
         .reduceByKey(Neighbours::merge);
@@ -147,42 +153,31 @@ public final class IvfKnn {
 
   /**
    * The best `k` faces (no threshold) for each of a few query faces, exactly (index null) or as the index finds
-   * them (only faces stored in the query's `probes` nearest cells): what the benchmark's recall compares.
-   * Queries are broadcast; each partition scans its faces once; one list per query reaches the driver per
-   * partition.
+   * them: the faces stored in the query's `probes` nearest cells, and the faces that probe the query's own cell
+   * (the search offers each computed pair to both faces). What the benchmark's recall compares. Queries are
+   * broadcast; each partition scans its faces once; one list per query reaches the driver per partition.
    */
   public static List<Neighbours> topK(JavaRDD<FaceVector> faces, List<FaceVector> queries, Index index, int probes,
       int k) {
     org.apache.spark.api.java.JavaSparkContext jsc =
         org.apache.spark.api.java.JavaSparkContext.fromSparkContext(faces.context());
-    // cell -> the queries that probe it (one entry, cell -1, when the search is exact)
-    Map<Integer, List<Integer>> byCell = new HashMap<>();
-    for (int i = 0; i < queries.size(); i++) {
-      int[] cells = index == null ? new int[] {-1} : index.nearest(queries.get(i).vector, probes);
-      for (int c : cells) {
-        byCell.computeIfAbsent(c, x -> new ArrayList<>()).add(i);
-      }
-    }
-    Map<Integer, int[]> queryIdx = new HashMap<>();
-    Map<Integer, VectorBlock> queryBlocks = new HashMap<>();
-    byCell.forEach((c, list) -> {
-      queryIdx.put(c, list.stream().mapToInt(Integer::intValue).toArray());
-      queryBlocks.put(c, VectorBlock.of(list.stream().map(queries::get).toList()));
-    });
-    Broadcast<Map<Integer, int[]>> qi = jsc.broadcast(queryIdx);
-    Broadcast<Map<Integer, VectorBlock>> qb = jsc.broadcast(queryBlocks);
-    Broadcast<Index> ib = jsc.broadcast(index);
+    Broadcast<VectorBlock> qb = jsc.broadcast(VectorBlock.of(queries));
+    Broadcast<Routing> rb = jsc.broadcast(index == null ? null : new Routing(index, queries, probes));
     int n = queries.size();
     List<Neighbours> merged = faces.mapPartitions(it -> {
-      Neighbours[] best = new Neighbours[n];
-      for (int i = 0; i < n; i++) {
-        best[i] = new Neighbours(k);
-      }
+      Neighbours[] best = lists(n, k);
+      VectorBlock q = qb.value();
+      Routing routing = rb.value();
       List<FaceVector> chunk = new ArrayList<>();
       while (it.hasNext()) {
-        chunk.add(it.next());
+        FaceVector f = it.next();
+        if (routing != null) {
+          routing.offer(f, q, best);
+          continue;
+        }
+        chunk.add(f);
         if (chunk.size() == 4096 || !it.hasNext()) {
-          searchChunk(chunk, ib.value(), qi.value(), qb.value(), best, k);
+          VectorBlock.search(q, VectorBlock.of(chunk), Float.NEGATIVE_INFINITY, best);
           chunk.clear();
         }
       }
@@ -198,26 +193,64 @@ public final class IvfKnn {
     return out;
   }
 
-  private static void searchChunk(List<FaceVector> chunk, Index idx, Map<Integer, int[]> queryIdx,
-      Map<Integer, VectorBlock> queryBlocks, Neighbours[] best, int k) {
-    Map<Integer, List<FaceVector>> byCell = new HashMap<>();
-    for (FaceVector f : chunk) {
-      int cell = idx == null ? -1 : idx.nearest(f.vector, 1)[0];
-      if (queryIdx.containsKey(cell)) {
-        byCell.computeIfAbsent(cell, x -> new ArrayList<>()).add(f);
+  /** Which sampled queries meet a face in the IVF search, by the cells each probes and is stored in. */
+  private static final class Routing implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final Index index;
+    final int probes;
+    final Map<Integer, int[]> probingCell = new HashMap<>();
+    final Map<Integer, int[]> storedInCell = new HashMap<>();
+
+    Routing(Index index, List<FaceVector> queries, int probes) {
+      this.index = index;
+      this.probes = probes;
+      Map<Integer, List<Integer>> probing = new HashMap<>();
+      Map<Integer, List<Integer>> stored = new HashMap<>();
+      for (int i = 0; i < queries.size(); i++) {
+        int[] near = index.nearest(queries.get(i).vector, probes);
+        for (int c : near) {
+          probing.computeIfAbsent(c, x -> new ArrayList<>()).add(i);
+        }
+        stored.computeIfAbsent(near[0], x -> new ArrayList<>()).add(i);
+      }
+      probing.forEach((c, l) -> probingCell.put(c, l.stream().mapToInt(Integer::intValue).toArray()));
+      stored.forEach((c, l) -> storedInCell.put(c, l.stream().mapToInt(Integer::intValue).toArray()));
+    }
+
+    /** Offers f to every query that probes f's cell, or whose own cell f probes (each query once). */
+    void offer(FaceVector f, VectorBlock q, Neighbours[] best) {
+      int[] near = index.nearest(f.vector, probes);
+      java.util.Set<Integer> met = new java.util.HashSet<>();
+      for (int i : probingCell.getOrDefault(near[0], new int[0])) {
+        met.add(i);
+      }
+      for (int c : near) {
+        for (int i : storedInCell.getOrDefault(c, new int[0])) {
+          met.add(i);
+        }
+      }
+      for (int i : met) {
+        if (q.ids[i] != f.id && q.photos[i] != f.photo) {
+          best[i].offer(f.id, VectorBlock.dot(q.matrix, i * q.dim, f.vector, 0, q.dim));
+        }
       }
     }
-    byCell.forEach((cell, rows) -> {
-      int[] which = queryIdx.get(cell);
-      Neighbours[] part = new Neighbours[which.length];
-      for (int i = 0; i < which.length; i++) {
-        part[i] = new Neighbours(k);
+  }
+
+  private static Neighbours[] lists(int n, int k) {
+    Neighbours[] out = new Neighbours[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = new Neighbours(k);
+    }
+    return out;
+  }
+
+  private static void collect(VectorBlock block, Neighbours[] best, List<Tuple2<Long, Neighbours>> out) {
+    for (int i = 0; i < best.length; i++) {
+      if (best[i].size() > 0) {
+        out.add(new Tuple2<>(block.ids[i], best[i]));
       }
-      VectorBlock.search(queryBlocks.get(cell), VectorBlock.of(rows), Float.NEGATIVE_INFINITY, part);
-      for (int i = 0; i < which.length; i++) {
-        best[which[i]].merge(part[i]);
-      }
-    });
+    }
   }
 
   private static Vector toDouble(float[] v) {

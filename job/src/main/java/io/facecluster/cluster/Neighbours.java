@@ -59,13 +59,24 @@ public final class Neighbours implements Serializable {
   }
 
   /**
-   * Folds another list in and returns this. The searches compare each (query, face) pair in exactly one block
-   * or cell, so partial lists of one query never share a candidate and no duplicate check is needed.
+   * Folds another list in and returns this; a candidate already listed is skipped. The IVF search may compare
+   * one pair in two cells (each face probing the other's cell), so partial lists can share candidates.
    */
   public Neighbours merge(Neighbours other) {
     for (int i = 0; i < other.size; i++) {
-      offer(other.ids[i], other.sims[i]);
+      if (other.sims[i] > floor() && !contains(other.ids[i])) {
+        offer(other.ids[i], other.sims[i]);
+      }
     }
     return this;
+  }
+
+  private boolean contains(long id) {
+    for (int i = 0; i < size; i++) {
+      if (ids[i] == id) {
+        return true;
+      }
+    }
+    return false;
   }
 }

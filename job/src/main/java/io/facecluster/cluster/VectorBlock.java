@@ -65,6 +65,45 @@ public final class VectorBlock implements Serializable {
     }
   }
 
+  /**
+   * Like {@link #search}, and each pair is also offered the other way: query row q to bestData[d]. For blocks
+   * with no face in common (the IVF search's probing faces against a cell's own faces), so that a pair computed
+   * once serves both of its faces.
+   */
+  static void searchBoth(VectorBlock queries, VectorBlock data, float threshold, Neighbours[] best,
+      Neighbours[] bestData) {
+    int dim = queries.dim;
+    int n = data.ids.length;
+    float[] sims = new float[4];
+    for (int q = 0; q < queries.ids.length; q++) {
+      Neighbours out = best[q];
+      long qid = queries.ids[q];
+      long qphoto = queries.photos[q];
+      int d = 0;
+      for (; d < n; d += 4) {
+        int rows = Math.min(4, n - d);
+        if (rows == 4) {
+          dot4(queries.matrix, q * dim, data.matrix, d * dim, dim, sims);
+        } else {
+          for (int i = 0; i < rows; i++) {
+            sims[i] = dot(queries.matrix, q * dim, data.matrix, (d + i) * dim, dim);
+          }
+        }
+        for (int i = 0; i < rows; i++) {
+          float sim = sims[i];
+          if (sim >= threshold && data.photos[d + i] != qphoto && data.ids[d + i] != qid) {
+            if (sim > out.floor()) {
+              out.offer(data.ids[d + i], sim);
+            }
+            if (sim > bestData[d + i].floor()) {
+              bestData[d + i].offer(qid, sim);
+            }
+          }
+        }
+      }
+    }
+  }
+
   private static void offer(Neighbours out, VectorBlock data, int d, float sim, float threshold, long qid,
       long qphoto) {
     if (sim >= threshold && sim > out.floor() && data.ids[d] != qid && data.photos[d] != qphoto) {

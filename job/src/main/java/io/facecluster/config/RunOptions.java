@@ -36,7 +36,7 @@ public final class RunOptions {
       "graph: the most faces searched exactly (all pairs) when cluster.index is auto");
   public static final ConfigOption<Integer> IVF_CELL_SIZE = ConfigOption.positiveInt("cluster.ivf-cell-size",
       "1000", "graph, ivf: faces per KMeans cell (cells = faces / this)");
-  public static final ConfigOption<Integer> IVF_PROBES = ConfigOption.positiveInt("cluster.ivf-probes", "12",
+  public static final ConfigOption<Integer> IVF_PROBES = ConfigOption.positiveInt("cluster.ivf-probes", "16",
       "graph, ivf: cells searched per face (its nearest ones)");
   public static final ConfigOption<Integer> IVF_TRAIN_SAMPLE = ConfigOption.positiveInt("cluster.ivf-train-sample",
       "300000", "graph, ivf: faces sampled to train the KMeans cells");

@@ -56,6 +56,53 @@ class IvfKnnTest extends SparkTestBase {
         .isLessThanOrEqualTo(exact).isGreaterThanOrEqualTo((long) (0.95 * exact));
   }
 
+  @Test
+  void everyComparedPairIsOfferedToBothFaces() {
+    JavaRDD<FaceVector> faces = faces();
+    IvfKnn.Index index = IvfKnn.train(faces, 3000, new IvfKnn.Params(250, 2, 3000, 5, 1));
+    Map<Long, Neighbours> lists = IvfKnn.search(faces, index, 2, 10, 0.456f).collectAsMap();
+    long oneSided = 0;
+    long pairs = 0;
+    for (Map.Entry<Long, Neighbours> e : lists.entrySet()) {
+      Neighbours a = e.getValue();
+      for (int i = 0; i < a.size(); i++) {
+        pairs++;
+        Neighbours b = lists.get(a.id(i));
+        boolean listed = false;
+        for (int j = 0; b != null && j < b.size(); j++) {
+          listed |= b.id(j) == e.getKey();
+        }
+        // b may leave a out only when its list is full of faces at least as similar
+        if (!listed && (b == null || b.size() < 10 || b.sim(b.size() - 1) < a.sim(i))) {
+          oneSided++;
+        }
+      }
+    }
+    assertThat(pairs).as("list entries with 2 of 12 cells probed").isGreaterThan(10_000);
+    assertThat(oneSided).as("pairs listed by one face only, although the other's list had room").isZero();
+  }
+
+  @Test
+  void indexRecallCountsBothDirectionsOfTheSearch() {
+    JavaRDD<FaceVector> faces = faces();
+    IvfKnn.Index index = IvfKnn.train(faces, 3000, new IvfKnn.Params(250, 2, 3000, 5, 1));
+    List<FaceVector> queries = faces.takeSample(false, 50, 5);
+    Map<Long, Neighbours> lists = IvfKnn.search(faces, index, 2, 3000, -1f).collectAsMap();
+    List<Neighbours> found = IvfKnn.topK(faces, queries, index, 2, 3000);
+    for (int i = 0; i < queries.size(); i++) {
+      assertThat(ids(found.get(i))).as("faces topK meets for query %d = the search's unbounded list", queries.get(i).id())
+          .isEqualTo(ids(lists.get(queries.get(i).id())));
+    }
+  }
+
+  private static java.util.Set<Long> ids(Neighbours n) {
+    java.util.Set<Long> out = new java.util.TreeSet<>();
+    for (int i = 0; n != null && i < n.size(); i++) {
+      out.add(n.id(i));
+    }
+    return out;
+  }
+
   private static long edges(List<Tuple2<Long, Neighbours>> lists) {
     return lists.stream().mapToLong(t -> t._2().size()).sum();
   }

@@ -57,7 +57,7 @@ class ConfigPrecedenceTest {
     JobConfig c = run("--run-id", "day-1.b_2");
     assertThat(c.cluster()).as("auto without k").isEqualTo(ClusterMethod.GRAPH);
     assertThat(c.graph()).as("graph defaults").isEqualTo(new GraphConfig(30, true, 0.1, 2, 2000, KnnIndex.AUTO,
-        50_000, 1000, 12, 300_000));
+        50_000, 1000, 16, 300_000));
     assertThat(c.runId()).as("run id").isEqualTo("day-1.b_2");
     assertThat(c.input()).as("input").isEqualTo("in");
     assertThat(c.extensions()).as("default extensions")
