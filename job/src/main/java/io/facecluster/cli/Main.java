@@ -19,7 +19,7 @@ public final class Main {
       "  eval-clusters  run on a labelled folder tree (label = parent folder) and score the clusters",
       "  calibrate      cosine distributions of all same / different-person pairs of an eval-clusters run",
       "  bench-clusters cluster synthetic embeddings (100K, 1M faces): time per stage, kNN recall, metrics",
-      "  bench-clusters cluster synthetic embeddings (100K, 1M faces) and report time, kNN recall, metrics",
+      "  models         the model specs in models.dir: role, licence, whether the file is at hand",
       "",
       "submit.sh <command> --help lists the command's options with their defaults.");
 
@@ -49,6 +49,8 @@ public final class Main {
           return CalibrateCommand.execute(rest, out);
         case "bench-clusters":
           return BenchClustersCommand.execute(rest, out);
+        case "models":
+          return ModelsCommand.execute(rest, out);
         default:
           err.println("facecluster: unknown command '" + args[0] + "'\n\n" + USAGE);
           return 2;

@@ -10,6 +10,7 @@ import io.facecluster.cluster.GraphClustering;
 import io.facecluster.cluster.KMeansClustering;
 import io.facecluster.cluster.ThresholdClustering;
 import io.facecluster.config.ClusterMethod;
+import io.facecluster.config.ConfigException;
 import io.facecluster.config.JobConfig;
 import io.facecluster.io.InputFiles;
 import io.facecluster.models.ModelSpec;
@@ -47,6 +48,19 @@ public final class RunJob {
     this.spark = spark;
     this.config = config;
     this.extraction = new FaceExtraction(spark, config.pipeline(), selection);
+    if (config.clusterThreshold() == null && config.cluster() != ClusterMethod.KMEANS
+        && config.cluster() != ClusterMethod.BISECTING && specThreshold() == null) {
+      throw new ConfigException("--cluster " + config.cluster().name().toLowerCase(java.util.Locale.ROOT)
+          + " needs a cosine threshold, and the embedder spec '" + extraction.embedder().name() + "' gives no embedding."
+          + (config.cluster() == ClusterMethod.GRAPH ? "clusterThreshold" : "threshold")
+          + ": set --cluster-threshold (or calibrate the spec: `submit.sh calibrate`, docs/accuracy.md)");
+    }
+  }
+
+  private Double specThreshold() {
+    ModelSpec.Embedding e = extraction.embedder().embedding();
+    return config.cluster() == ClusterMethod.GRAPH ? e.clusterThreshold() : e.threshold();
+
   }
 
   public Map<String, Object> run() {
@@ -133,12 +147,7 @@ public final class RunJob {
   }
 
   private double clusterThreshold() {
-    if (config.clusterThreshold() != null) {
-      return config.clusterThreshold();
-    }
-    ModelSpec.Embedding e = extraction.embedder().embedding();
-    return config.cluster() == ClusterMethod.GRAPH ? e.clusterThreshold() : e.threshold();
-  }
+    return config.clusterThreshold() != null ? config.clusterThreshold() : specThreshold();  }
 
   private Map<String, Object> clusterSettings() {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -60,10 +60,23 @@ public final class RunOptions {
       "larger JPEGs are decoded at 1/2, 1/4 or 1/8 scale; other larger images get status error");
   public static final ConfigOption<String> MODELS_DIR = ConfigOption.string("models.dir", defaultModelsDir(),
       "directory of model specs (*.json) and model files").defaultDoc("$FACECLUSTER_HOME/models, else ./models");
+  public static final ConfigOption<String> MODELS_PATH = ConfigOption.string("models.path", null,
+      "more folders, comma-separated, searched for model files that are not beside their spec (the files the "
+      + "project does not ship, e.g. ../shared/models)").defaultDoc("none");
   public static final ConfigOption<String> DETECTOR = ConfigOption.string("detector", "retinaface-mnet025",
-      "face detector: a spec name in models.dir or a path to a spec file");
+      "face detector: a spec name in models.dir or a path to a spec file (`submit.sh models` lists them)");
+  public static final ConfigOption<String> DETECTOR_FILE = ConfigOption.string("detector.file", null,
+      "the detector's ONNX file, instead of the one its spec names (a user's copy, e.g. RetinaFace-R50)")
+      .defaultDoc("the spec's file");
+  public static final ConfigOption<String> LANDMARKS = ConfigOption.string("landmarks", "none",
+      "landmark refiner run on each detection, replacing the detector's 5 points: a spec name or path, or none");
+  public static final ConfigOption<String> LANDMARKS_FILE = ConfigOption.string("landmarks.file", null,
+      "the landmark refiner's ONNX file, instead of the one its spec names").defaultDoc("the spec's file");
   public static final ConfigOption<String> EMBEDDER = ConfigOption.string("embedder", "mobilefacenet-paddlex",
-      "face embedder: a spec name in models.dir or a path to a spec file");
+      "face embedder (person embedder with --mode person): a spec name in models.dir or a path to a spec file");
+  public static final ConfigOption<String> EMBEDDER_FILE = ConfigOption.string("embedder.file", null,
+      "the embedder's ONNX file, instead of the one its spec names (a user's copy, e.g. FaceNet)")
+      .defaultDoc("the spec's file");
   public static final ConfigOption<Integer> DETECT_LONG_SIDE = ConfigOption.positiveInt("detect.long-side", "640",
       "images are letterboxed so that their long side is this many pixels before detection");
   public static final ConfigOption<Double> DETECT_SCORE = ConfigOption.unitInterval("detect.score", null,
@@ -79,7 +92,7 @@ public final class RunOptions {
 
   /** Options of the per-partition pipeline and the models: shared by every command that embeds faces. */
   public static final List<ConfigOption<?>> PIPELINE = List.of(IMAGES_PER_PARTITION, MAX_PIXELS, MODELS_DIR,
-      DETECTOR, EMBEDDER, DETECT_LONG_SIDE, DETECT_SCORE, DETECT_NMS, EMBED_BATCH, EMBED_FLIP, MASTER);
+      MODELS_PATH, DETECTOR, DETECTOR_FILE, LANDMARKS, LANDMARKS_FILE, EMBEDDER, EMBEDDER_FILE, DETECT_LONG_SIDE, DETECT_SCORE, DETECT_NMS, EMBED_BATCH, EMBED_FLIP, MASTER);
 
   public static final List<ConfigOption<?>> ALL = concat(List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER,
       CLUSTER_THRESHOLD, CLUSTER_KNN, CLUSTER_MUTUAL, ONE_WAY_MARGIN, CLUSTER_MIN_SIZE, CLUSTER_MAX_SIZE, CLUSTER_INDEX, EXACT_LIMIT,

@@ -20,19 +20,15 @@ import org.opencv.core.Mat;
 public final class FaceDetector {
   private final ModelSpec spec;
   private final OrtSession session;
-  private final RetinaFaceFlatDecoder decoder;
+  private final DetectionDecoder decoder;
   private final int longSide;
   private final double minScore;
   private final double nmsIou;
 
   public FaceDetector(ModelSpec spec, OrtSession session, int longSide, Double minScore, Double nmsIou) {
-    if (!"retinaface-flat".equals(spec.decoder().kind())) {
-      throw new IllegalArgumentException("Model spec '" + spec.name() + "': unknown decoder kind '"
-          + spec.decoder().kind() + "'");
-    }
     this.spec = spec;
     this.session = session;
-    this.decoder = new RetinaFaceFlatDecoder(spec.decoder());
+    this.decoder = DetectionDecoder.of(spec);
     this.longSide = longSide;
     this.minScore = minScore != null ? minScore : spec.thresholds().score();
     this.nmsIou = nmsIou != null ? nmsIou : spec.thresholds().nms();
@@ -55,10 +51,7 @@ public final class FaceDetector {
       try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.env(), FloatBuffer.wrap(blob),
               new long[] {1, 3, h, w});
           OrtSession.Result result = OrtSessions.run(session, Map.of(in.name(), input))) {
-        float[] loc = floats(result, spec.output("loc"));
-        float[] conf = floats(result, spec.output("conf"));
-        float[] lm = floats(result, spec.output("landmarks"));
-        List<Detection> kept = Nms.apply(decoder.decode(loc, conf, lm, h, w, minScore), nmsIou);
+        List<Detection> kept = Nms.apply(decoder.decode(outputs(result), h, w, minScore), nmsIou);
         List<Detection> out = new ArrayList<>(kept.size());
         for (Detection d : kept) {
           out.add(d.unscale(lb.scale()));
@@ -68,12 +61,25 @@ public final class FaceDetector {
     }
   }
 
-  private static float[] floats(OrtSession.Result result, String name) throws OrtException {
-    OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow(
-        () -> new IllegalStateException("model output '" + name + "' missing"));
-    FloatBuffer fb = t.getFloatBuffer();
-    float[] out = new float[fb.remaining()];
-    fb.get(out);
-    return out;
+  private DetectionDecoder.Outputs outputs(OrtSession.Result result) {
+    return new DetectionDecoder.Outputs() {
+      @Override
+      public float[] values(String name) {
+        FloatBuffer fb = tensor(name).getFloatBuffer();
+        float[] out = new float[fb.remaining()];
+        fb.get(out);
+        return out;
+      }
+
+      @Override
+      public long[] shape(String name) {
+        return tensor(name).getInfo().getShape();
+      }
+
+      private OnnxTensor tensor(String name) {
+        return (OnnxTensor) result.get(name).orElseThrow(() -> new IllegalStateException("Model spec '"
+            + spec.name() + "': the model has no output '" + name + "'"));
+      }
+    };
   }
 }

@@ -11,14 +11,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * conf (background, face) after softmax, and 10 landmark offsets; priors are SSD-style boxes over strides
  * 8/16/32 with two sizes each, and offsets are scaled by the variances (0.1, 0.2). Plain Java: no ORT here.
  */
-public final class RetinaFaceFlatDecoder {
+public final class RetinaFaceFlatDecoder implements DetectionDecoder {
+  static final String KIND = "retinaface-flat";
   private final int[] strides;
   private final int[][] minSizes;
   private final float v0;
   private final float v1;
   private final Map<Long, float[]> priorsBySize = new ConcurrentHashMap<>();
+  private final String[] names;
+
+  RetinaFaceFlatDecoder(ModelSpec spec) {
+    this(spec.decoder(), new String[] {spec.output("loc"), spec.output("conf"), spec.output("landmarks")});
+  }
 
   public RetinaFaceFlatDecoder(ModelSpec.Decoder d) {
+    this(d, null);
+  }
+
+  private RetinaFaceFlatDecoder(ModelSpec.Decoder d, String[] names) {
+    this.names = names;
     this.strides = d.strides();
     this.minSizes = d.minSizes();
     this.v0 = (float) d.variances()[0];
@@ -53,6 +64,11 @@ public final class RetinaFaceFlatDecoder {
       }
     }
     return p;
+  }
+
+  @Override
+  public List<Detection> decode(Outputs out, int height, int width, double minScore) {
+    return decode(out.values(names[0]), out.values(names[1]), out.values(names[2]), height, width, minScore);
   }
 
   /**

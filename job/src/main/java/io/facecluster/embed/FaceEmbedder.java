@@ -4,10 +4,12 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.facecluster.image.Blobs;
+import io.facecluster.models.Constants;
 import io.facecluster.models.ModelSpec;
 import io.facecluster.models.OrtSessions;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.opencv.core.Core;
@@ -84,22 +86,33 @@ public final class FaceEmbedder {
 
   private float[][] runSession(List<Mat> batch) throws OrtException {
     ModelSpec.Input in = spec.input();
-    float[] blob = Blobs.nchw(batch, in.rgb(), in.mean(), in.scale());
-    long[] shape = {batch.size(), 3, in.height(), in.width()};
+    float[] blob = in.nhwc() ? Blobs.nhwc(batch, in.rgb(), in.mean(), in.scale())
+        : Blobs.nchw(batch, in.rgb(), in.mean(), in.scale());
+    long[] shape = in.nhwc() ? new long[] {batch.size(), in.height(), in.width(), 3}
+        : new long[] {batch.size(), 3, in.height(), in.width()};
+    Map<String, OnnxTensor> inputs = new HashMap<>();
     try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.env(), FloatBuffer.wrap(blob), shape);
-        OrtSession.Result result = OrtSessions.run(session, Map.of(in.name(), input))) {
-      String name = spec.output("embedding");
-      OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow(
-          () -> new IllegalStateException("model output '" + name + "' missing"));
-      FloatBuffer fb = t.getFloatBuffer();
-      int dim = fb.remaining() / batch.size();
-      float[][] out = new float[batch.size()][dim];
-      for (float[] row : out) {
-        fb.get(row);
-        l2normalize(row);
+        Constants constants = Constants.of(spec)) {
+      inputs.put(in.name(), input);
+      inputs.putAll(constants.tensors());
+      try (OrtSession.Result result = OrtSessions.run(session, inputs)) {
+        return embeddings(result, batch.size());
       }
-      return out;
     }
+  }
+
+  private float[][] embeddings(OrtSession.Result result, int n) {
+    String name = spec.output("embedding");
+    OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow(
+        () -> new IllegalStateException("model output '" + name + "' missing"));
+    FloatBuffer fb = t.getFloatBuffer();
+    int dim = fb.remaining() / n;
+    float[][] out = new float[n][dim];
+    for (float[] row : out) {
+      fb.get(row);
+      l2normalize(row);
+    }
+    return out;
   }
 
   static void l2normalize(float[] v) {

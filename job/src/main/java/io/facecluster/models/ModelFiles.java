@@ -6,8 +6,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.slf4j.LoggerFactory;
 
-/** Reads a model file and refuses it unless its sha256 is the one its spec names. */
+/**
+ * Reads a model file and refuses it unless its sha256 is the one its spec names (a spec without sha256, for a
+ * user-supplied file, is logged with the file's actual hash) and its inputs and outputs agree with the spec.
+ */
 public final class ModelFiles {
   private ModelFiles() {}
 
@@ -23,10 +27,14 @@ public final class ModelFiles {
       throw new ModelException("Model '" + spec.name() + "': cannot read " + path + ": " + e.getMessage(), e);
     }
     String actual = sha256(bytes);
-    if (!actual.equals(spec.sha256())) {
-      throw new ModelException("Model '" + spec.name() + "': sha256 mismatch for " + path + ": the spec says "
-          + spec.sha256() + " but the file has " + actual + "; refusing to load it");
+    if (spec.unverified()) {
+      LoggerFactory.getLogger(ModelFiles.class).warn("Model '{}': the spec gives no sha256 (user-supplied file);"
+          + " {} has sha256 {}", spec.name(), path, actual);
+    } else if (!actual.equals(spec.sha256())) {
+      throw new ModelException("Invalid model spec '" + spec.name() + "': field sha256: the spec says "
+          + spec.sha256() + " but " + path + " has " + actual + "; refusing to load it");
     }
+    ModelCheck.verify(spec, bytes);
     return bytes;
   }
 

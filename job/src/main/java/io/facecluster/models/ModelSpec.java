@@ -22,14 +22,20 @@ public record ModelSpec(
     Decoder decoder,
     Alignment alignment,
     Embedding embedding,
-    Thresholds thresholds) implements Serializable {
+    Thresholds thresholds,
+    Map<String, Object> constants,
+    Crop crop) implements Serializable {
 
   public static final String DETECTOR = "detector";
+  public static final String LANDMARKS = "landmarks";
   public static final String FACE_EMBEDDER = "face-embedder";
+  public static final String PERSON_EMBEDDER = "person-embedder";
+  static final List<String> ROLES = List.of(DETECTOR, LANDMARKS, FACE_EMBEDDER, PERSON_EMBEDDER);
 
   /**
    * Input tensor: size 0 means dynamic (any multiple of sizeMultiple). Pixels are fed in `colour` order as
-   * (pixel - mean[c]) * scale[c]. Letterbox padding is `pad` (a pixel value) or, when absent, the mean.
+   * (pixel - mean[c]) * scale[c], in `layout` NCHW or NHWC (TensorFlow exports such as FaceNet's). Letterbox
+   * padding is `pad` (a pixel value) or, when absent, the mean.
    */
   public record Input(String name, String layout, int width, int height, int sizeMultiple, String colour,
       double[] mean, double[] scale, Double pad) implements Serializable {
@@ -41,6 +47,10 @@ public record ModelSpec(
       return "RGB".equals(colour);
     }
 
+    public boolean nhwc() {
+      return "NHWC".equals(layout);
+    }
+
     /** Padding pixel value per BGR channel: `pad` when set, else the mean, so that padding feeds zeros. */
     public double[] padBgr() {
       if (pad != null) {
@@ -50,21 +60,48 @@ public record ModelSpec(
     }
   }
 
-  /** Detector output decoding: kind picks the decoder, the rest are its constants. */
-  public record Decoder(String kind, int[] strides, int[][] minSizes, double[] variances) implements Serializable {}
+  /**
+   * Detector output decoding: kind picks the decoder ({@code io.facecluster.detect.DetectionDecoder}), the rest
+   * are its constants: strides; SSD prior sizes and variances (retinaface-flat); anchor scales per stride and
+   * base size (retinaface-stride); anchor points per cell (scrfd).
+   */
+  public record Decoder(String kind, int[] strides, int[][] minSizes, double[] variances, double[][] anchorScales,
+      Double anchorBase, Integer anchorsPerCell) implements Serializable {
+    public Decoder(String kind, int[] strides, int[][] minSizes, double[] variances) {
+      this(kind, strides, minSizes, variances, null, null, null);
+    }
+  }
 
   /** Five-point template, in pixels of the embedder's input crop. */
   public record Alignment(double[][] template) implements Serializable {}
 
   /**
    * Embedding size, similarity metric, the same-person threshold of pair verification (LFW 10-fold mean) and
-   * the stricter edge threshold of graph clustering (calibrated on LFW: docs/accuracy.md).
+   * the stricter edge threshold of graph clustering (calibrated on LFW: docs/accuracy.md). Either threshold may
+   * be absent for a model not yet measured; clustering that needs it then asks for --cluster-threshold.
    */
-  public record Embedding(int dim, String metric, double threshold, Double clusterThreshold)
+  public record Embedding(int dim, String metric, Double threshold, Double clusterThreshold)
       implements Serializable {}
 
   /** Detector defaults. */
   public record Thresholds(double score, double nms) implements Serializable {}
+
+  /**
+   * How a landmark model's input is cut from a detection: the box scaled by `scale` about its centre (the OMZ
+   * demo's roi_scale_factor 1.15 for landmarks-regression-retail-0009), then resized to the input size.
+   */
+  public record Crop(double scale) implements Serializable {}
+
+  /** The spec names no sha256: a user-supplied file (FaceNet, RetinaFace-R50) that is not verified. */
+  public boolean unverified() {
+    return sha256 == null;
+  }
+
+  /** The same spec reading its model from another file (a user's copy of a model the project does not ship). */
+  public ModelSpec withFile(String path) {
+    return new ModelSpec(name, role, path, sha256, licence, source, input, outputs, decoder, alignment, embedding,
+        thresholds, constants, crop);
+  }
 
   public String output(String role) {
     String name = outputs == null ? null : outputs.get(role);
@@ -72,6 +109,15 @@ public record ModelSpec(
       throw new IllegalStateException("Model spec '" + name() + "' names no output '" + role + "'");
     }
     return name;
+  }
+
+  /**
+   * The output tensor of `role` at one stride: `outputs[role_<stride>]` when the spec lists it (files whose
+   * tensors are numbered, like SCRFD 2.5G's out0..out8), else `outputs[role]` with {s} replaced by the stride.
+   */
+  public String strideOutput(String role, int stride) {
+    String exact = outputs == null ? null : outputs.get(role + "_" + stride);
+    return exact != null ? exact : output(role).replace("{s}", Integer.toString(stride));
   }
 
   /** Short description for logs and summary.json. */

@@ -43,10 +43,10 @@ public final class OrtSessions {
    * `onCreate` runs only in the call that created it (a task counts the sessions it had to load).
    */
   public static OrtSession get(ModelSpec spec, ModelBytes bytes, int threads, Runnable onCreate) {
-    String key = spec.sha256() + "/" + threads;
+    String key = modelKey(spec) + "/" + threads;
     return SESSIONS.computeIfAbsent(key, k -> {
       OrtSession s = create(spec, bytes.get(), threads);
-      CREATED_BY_MODEL.computeIfAbsent(spec.sha256(), m -> new AtomicInteger()).incrementAndGet();
+      CREATED_BY_MODEL.computeIfAbsent(modelKey(spec), m -> new AtomicInteger()).incrementAndGet();
       onCreate.run();
       return s;
     });
@@ -67,8 +67,13 @@ public final class OrtSessions {
 
   /** Sessions created in this JVM for one model file (by sha256), whatever the thread count. */
   public static int createdFor(ModelSpec spec) {
-    AtomicInteger n = CREATED_BY_MODEL.get(spec.sha256());
+    AtomicInteger n = CREATED_BY_MODEL.get(modelKey(spec));
     return n == null ? 0 : n.get();
+  }
+
+  /** A model is its verified file content; a user-supplied file without sha256 in its spec is its path. */
+  private static String modelKey(ModelSpec spec) {
+    return spec.unverified() ? "file:" + spec.file() : spec.sha256();
   }
 
   public static OrtEnvironment env() {

@@ -2,6 +2,7 @@ package io.facecluster.pipeline;
 
 import io.facecluster.align.FaceAligner;
 import io.facecluster.detect.FaceDetector;
+import io.facecluster.detect.LandmarkRefiner;
 import io.facecluster.embed.FaceEmbedder;
 import io.facecluster.models.ModelSpec;
 import io.facecluster.models.OrtSessions;
@@ -11,11 +12,20 @@ import io.facecluster.models.OrtSessions.ModelBytes;
  * The detector, aligner and embedder of one task, built on the JVM-wide sessions. The same construction
  * serves the Spark partitions, the evaluation commands and the tests, so all of them run one code path.
  */
-public record FaceModels(FaceDetector detector, FaceDetector fallbackDetector, FaceAligner aligner,
-    FaceEmbedder embedder) {
+public record FaceModels(FaceDetector detector, FaceDetector fallbackDetector, LandmarkRefiner refiner,
+    FaceAligner aligner, FaceEmbedder embedder) {
 
   public static FaceModels create(ModelSpec detectorSpec, ModelBytes detectorBytes, ModelSpec embedderSpec,
       ModelBytes embedderBytes, PipelineSettings settings, int threads, Runnable onSessionCreated) {
+    return create(new ModelSet(detectorSpec, detectorBytes, null, null, embedderSpec, embedderBytes), settings,
+        threads, onSessionCreated);
+  }
+
+  public static FaceModels create(ModelSet set, PipelineSettings settings, int threads, Runnable onSessionCreated) {
+    ModelSpec detectorSpec = set.detector();
+    ModelSpec embedderSpec = set.embedder();
+    ModelBytes detectorBytes = set.detectorBytes();
+    ModelBytes embedderBytes = set.embedderBytes();
     var detectorSession = OrtSessions.get(detectorSpec, detectorBytes, threads, onSessionCreated);
     FaceDetector detector = new FaceDetector(detectorSpec, detectorSession, settings.detectLongSide(),
         settings.detectScore(), settings.detectNms());
@@ -26,8 +36,10 @@ public record FaceModels(FaceDetector detector, FaceDetector fallbackDetector, F
     FaceEmbedder embedder = new FaceEmbedder(embedderSpec,
         OrtSessions.get(embedderSpec, embedderBytes, threads, onSessionCreated), settings.embedBatch(),
         settings.flip());
+    LandmarkRefiner refiner = set.landmarks() == null ? null : new LandmarkRefiner(set.landmarks(),
+        OrtSessions.get(set.landmarks(), set.landmarksBytes(), threads, onSessionCreated));
     ModelSpec.Input in = embedderSpec.input();
     FaceAligner aligner = new FaceAligner(embedderSpec.alignment().template(), in.width(), in.height());
-    return new FaceModels(detector, fallback, aligner, embedder);
+    return new FaceModels(detector, fallback, refiner, aligner, embedder);
   }
 }

@@ -2,8 +2,6 @@ package io.facecluster.pipeline;
 
 import io.facecluster.image.ImageDecoder;
 import io.facecluster.io.HadoopConf;
-import io.facecluster.models.ModelSpec;
-import io.facecluster.models.OrtSessions.ModelBytes;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -17,20 +15,14 @@ import org.apache.spark.sql.Row;
  * is held in memory.
  */
 public final class FacePipeline implements MapPartitionsFunction<Row, Row> {
-  private final ModelSpec detectorSpec;
-  private final ModelSpec embedderSpec;
-  private final ModelBytes detectorBytes;
-  private final ModelBytes embedderBytes;
+  private final ModelSet models;
   private final Broadcast<HadoopConf> hadoopConf;
   private final PipelineSettings settings;
   private final StageMetrics metrics;
 
-  public FacePipeline(ModelSpec detectorSpec, ModelBytes detectorBytes, ModelSpec embedderSpec,
-      ModelBytes embedderBytes, Broadcast<HadoopConf> hadoopConf, PipelineSettings settings, StageMetrics metrics) {
-    this.detectorSpec = detectorSpec;
-    this.embedderSpec = embedderSpec;
-    this.detectorBytes = detectorBytes;
-    this.embedderBytes = embedderBytes;
+  public FacePipeline(ModelSet models, Broadcast<HadoopConf> hadoopConf, PipelineSettings settings,
+      StageMetrics metrics) {
+    this.models = models;
     this.hadoopConf = hadoopConf;
     this.settings = settings;
     this.metrics = metrics;
@@ -40,10 +32,9 @@ public final class FacePipeline implements MapPartitionsFunction<Row, Row> {
   public Iterator<Row> call(Iterator<Row> paths) {
     TaskContext task = TaskContext.get();
     int threads = task == null ? 1 : Math.max(1, task.cpus());
-    FaceModels models = FaceModels.create(detectorSpec, detectorBytes, embedderSpec, embedderBytes, settings,
-        threads, () -> metrics.sessionsCreated(1));
-    ImageProcessor processor = new ImageProcessor(new ImageDecoder(settings.maxPixels()), models,
+    FaceModels built = FaceModels.create(models, settings, threads, () -> metrics.sessionsCreated(1));
+    ImageProcessor processor = new ImageProcessor(new ImageDecoder(settings.maxPixels()), built,
         settings.selection(), metrics::add);
-    return new BatchingIterator(paths, hadoopConf.value().get(), processor, models.embedder(), metrics);
+    return new BatchingIterator(paths, hadoopConf.value().get(), processor, built.embedder(), metrics);
   }
 }

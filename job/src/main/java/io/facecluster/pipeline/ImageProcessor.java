@@ -58,6 +58,9 @@ final class ImageProcessor {
           }
           found = List.of(nearestCentre(found, img.bgr().cols(), img.bgr().rows()));
         }
+        if (models.refiner() != null && !FaceSelection.CENTRE_CROP.equals(detection)) {
+          found = models.refiner().refine(img.bgr(), found);
+        }
       } catch (Exception e) {
         return ImageResult.error(path, "detection failed: " + e.getMessage(), img.width(), img.height());
       } finally {

@@ -10,6 +10,8 @@ import io.facecluster.cli.JobRunner;
 import io.facecluster.udfs.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,9 +87,9 @@ class ModelSpecsTest extends SparkTestBase {
     ModelSpec s = ModelSpecs.load(spec.toString(), "unused", ModelSpec.DETECTOR);
     assertThatThrownBy(() -> ModelFiles.readVerified(s)).as("model file whose hash the spec does not name")
         .isInstanceOf(ModelException.class)
-        .hasMessageContaining("Model '" + DETECTOR + "': sha256 mismatch")
+        .hasMessageContaining("Invalid model spec '" + DETECTOR + "': field sha256")
         .hasMessageContaining("the spec says " + ZEROS)
-        .hasMessageContaining("the file has a829344e0ddfcd504d8a756b873f58e20d396d337fe55fd64ca0aaf7c8afbe6c");
+        .hasMessageContaining(" has a829344e0ddfcd504d8a756b873f58e20d396d337fe55fd64ca0aaf7c8afbe6c");
   }
 
   @Test
@@ -137,7 +139,67 @@ class ModelSpecsTest extends SparkTestBase {
     JobRunner.Result r = JobRunner.main("run", "--input", TestData.sample().toString(), "--output", out.toString(),
         "--models-dir", tmp.toString());
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(2);
-    assertThat(r.err()).as("stderr").startsWith("facecluster: error: Model '" + DETECTOR + "': sha256 mismatch");
+    assertThat(r.err()).as("stderr")
+        .startsWith("facecluster: error: Invalid model spec '" + DETECTOR + "': field sha256");
     assertThat(out).as("nothing written before the check").doesNotExist();
+  }
+
+  @Test
+  void specThatDisagreesWithItsFileIsRefusedNamingTheField() throws Exception {
+    Path wide = copy(EMBEDDER, "wide", n -> ((ObjectNode) n.get("input")).put("width", 128));
+    ModelSpec w = ModelSpecs.load(wide.toString(), "", ModelSpec.FACE_EMBEDDER);
+    assertThatThrownBy(() -> ModelFiles.readVerified(w)).as("input width 128 for a 112 px model")
+        .isInstanceOf(ModelException.class)
+        .hasMessageStartingWith("Invalid model spec '" + EMBEDDER + "'")
+        .hasMessageEndingWith("field input.width: the spec says width 128 but the file declares 112");
+    Path renamed = copy(EMBEDDER, "renamed", n -> ((ObjectNode) n.get("input")).put("name", "data"));
+    ModelSpec r = ModelSpecs.load(renamed.toString(), "", ModelSpec.FACE_EMBEDDER);
+    assertThatThrownBy(() -> ModelFiles.readVerified(r)).as("input name the file does not have")
+        .isInstanceOf(ModelException.class)
+        .hasMessageEndingWith("field input.name: 'data' is not an input of the file, which has [x]");
+    Path out = copy(DETECTOR, "out", n -> ((ObjectNode) n.get("outputs")).put("conf", "scores"));
+    ModelSpec o = ModelSpecs.load(out.toString(), "", ModelSpec.DETECTOR);
+    assertThatThrownBy(() -> ModelFiles.readVerified(o)).as("output name the file does not have")
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("field outputs: the file has no output 'scores'");
+  }
+
+  @Test
+  void everySpecAgreesWithItsFileWhereTheFileIsAtHand() throws Exception {
+    List<String> missing = new ArrayList<>();
+    int verified = 0;
+    try (var specs = Files.list(Path.of(TestData.modelsDir()))) {
+      for (Path p : specs.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        String role = JSON.readTree(p.toFile()).get("role").asText();
+        try {
+          ModelSpec s = ModelSpecs.load(p.toString(), "", role,
+              new ModelSpecs.Files(List.of(TestData.shared().resolve("models").toString()), null, "--file"));
+          assertThat(ModelFiles.readVerified(s)).as("%s verified", s.name()).isNotEmpty();
+          verified++;
+        } catch (ModelException e) {
+          missing.add(p.getFileName().toString());
+        }
+      }
+    }
+    // The seed models RetinaFace-R50 and FaceNet are user-supplied: no file in the project or in ../shared.
+    assertThat(missing).as("specs without a file at hand").containsExactlyInAnyOrder("facenet-20180408.json",
+        "facenet-20180408-omz.json", "retinaface-r50.json");
+    assertThat(verified).as("specs verified against their files (sha256, input, outputs)").isEqualTo(12);
+  }
+
+  @Test
+  void missingUserSuppliedFileIsAClearError() throws Exception {
+    Path gone = tmp.resolve("no-such-facenet.onnx");
+    JobRunner.Result r = JobRunner.main("run", "--input", TestData.sample().toString(), "--output",
+        tmp.resolve("out").toString(), "--models-dir", TestData.modelsDir(), "--embedder", "facenet-20180408",
+        "--embedder-file", gone.toString());
+    assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(2);
+    assertThat(r.err()).as("one line, no stack trace").isEqualTo("facecluster: error: Model 'facenet-20180408': "
+        + "--embedder-file " + gone + " is not a file\n");
+    JobRunner.Result none = JobRunner.main("run", "--input", TestData.sample().toString(), "--output",
+        tmp.resolve("out").toString(), "--models-dir", TestData.modelsDir(), "--embedder", "facenet-20180408");
+    assertThat(none.code()).as("exit code without a file").isEqualTo(2);
+    assertThat(none.err()).as("stderr without a file").startsWith("facecluster: error: Model 'facenet-20180408' ")
+        .contains("file not found, tried").contains("Give its path with --embedder-file").doesNotContain("\tat ");
   }
 }

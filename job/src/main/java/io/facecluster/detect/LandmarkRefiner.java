@@ -1,0 +1,83 @@
+package io.facecluster.detect;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.facecluster.image.Blobs;
+import io.facecluster.models.ModelSpec;
+import io.facecluster.models.OrtSessions;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * A landmark model run on each detection, replacing the detector's 5 points (landmarks-regression-retail-0009,
+ * MODELS.md section 6a): the box scaled by the spec's crop.scale about its centre (1.15, as the OMZ demo does)
+ * is resized to the model's input in one affine warp (parts outside the image are black), all faces of an image
+ * in one batch; the outputs are (x, y) pairs in [0, 1] of that box.
+ */
+public final class LandmarkRefiner {
+  private final ModelSpec spec;
+  private final OrtSession session;
+
+  public LandmarkRefiner(ModelSpec spec, OrtSession session) {
+    this.spec = spec;
+    this.session = session;
+  }
+
+  public List<Detection> refine(Mat bgr, List<Detection> faces) throws OrtException {
+    if (faces.isEmpty()) {
+      return faces;
+    }
+    ModelSpec.Input in = spec.input();
+    double scale = spec.crop().scale();
+    List<Mat> crops = new ArrayList<>(faces.size());
+    float[][] boxes = new float[faces.size()][];
+    try {
+      for (int i = 0; i < faces.size(); i++) {
+        Detection d = faces.get(i);
+        float cx = (d.x1() + d.x2()) / 2;
+        float cy = (d.y1() + d.y2()) / 2;
+        float w = (float) (d.width() * scale);
+        float h = (float) (d.height() * scale);
+        boxes[i] = new float[] {cx - w / 2, cy - h / 2, w, h};
+        Mat m = new Mat(2, 3, CvType.CV_64F);
+        m.put(0, 0, in.width() / w, 0, -boxes[i][0] * in.width() / w, 0, in.height() / h,
+            -boxes[i][1] * in.height() / h);
+        Mat crop = new Mat();
+        Imgproc.warpAffine(bgr, crop, m, new Size(in.width(), in.height()), Imgproc.INTER_LINEAR,
+            Core.BORDER_CONSTANT, new Scalar(0, 0, 0));
+        m.release();
+        crops.add(crop);
+      }
+      float[] blob = Blobs.nchw(crops, in.rgb(), in.mean(), in.scale());
+      long[] shape = {faces.size(), 3, in.height(), in.width()};
+      try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.env(), FloatBuffer.wrap(blob), shape);
+          OrtSession.Result result = OrtSessions.run(session, Map.of(in.name(), input))) {
+        String name = spec.output("landmarks");
+        FloatBuffer fb = ((OnnxTensor) result.get(name).orElseThrow(() -> new IllegalStateException(
+            "Model spec '" + spec.name() + "': the model has no output '" + name + "'"))).getFloatBuffer();
+        List<Detection> out = new ArrayList<>(faces.size());
+        for (int i = 0; i < faces.size(); i++) {
+          float[] lm = new float[10];
+          for (int k = 0; k < 10; k++) {
+            float v = fb.get(i * 10 + k);
+            lm[k] = k % 2 == 0 ? boxes[i][0] + v * boxes[i][2] : boxes[i][1] + v * boxes[i][3];
+          }
+          Detection d = faces.get(i);
+          out.add(new Detection(d.x1(), d.y1(), d.x2(), d.y2(), d.score(), lm));
+        }
+        return out;
+      }
+    } finally {
+      crops.forEach(Mat::release);
+    }
+  }
+}
