@@ -6,6 +6,7 @@ import io.facecluster.config.ResolvedConfig;
 import io.facecluster.config.RunOptions;
 import io.facecluster.eval.ClusterScoring;
 import io.facecluster.eval.ClusteringMetrics;
+import io.facecluster.eval.LabelPairs;
 import io.facecluster.output.RunTables;
 import io.facecluster.output.Schemas;
 import io.facecluster.output.SummaryWriter;
@@ -21,7 +22,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * `eval-clusters`: the full `run` on a labelled folder tree (label = parent folder name), one centre face per
  * image (a labelled photo shows its label's person; other faces in it are unlabelled bystanders), then the
- * clustering metrics of the run, written to `<output>/metrics` and summary.json.
+ * clustering metrics of the run and pair verification at the best threshold ({@link LabelPairs}: the person
+ * re-ID protocol), written to `<output>/metrics` and summary.json.
  */
 final class EvalClustersCommand {
   static final String USAGE = "usage: submit.sh eval-clusters --input <labelled dir> --output <dir> "
@@ -44,8 +46,11 @@ final class EvalClustersCommand {
     List<Row> rows = new ArrayList<>();
     metrics.forEach((k, v) -> rows.add(RowFactory.create("clusters:" + config.cluster().label(), k, v,
         config.runId())));
-    RunTables.write(spark.createDataFrame(rows, Schemas.METRICS), Schemas.METRICS, config.output(), "metrics");
     summary.put("clustering_metrics", metrics);
+    Map<String, Double> pairs = LabelPairs.score(spark, config.output(), config.runId(), 7);
+    pairs.forEach((k, v) -> rows.add(RowFactory.create("pairs:best-threshold", k, v, config.runId())));
+    summary.put("pair_verification", pairs);
+    RunTables.write(spark.createDataFrame(rows, Schemas.METRICS), Schemas.METRICS, config.output(), "metrics");
     summary.put("eval_clusters_ms", (System.nanoTime() - t0) / 1_000_000);
     SummaryWriter.write(spark.sparkContext().hadoopConfiguration(), config.output(), summary);
     out.println(SummaryTable.format(summary));
@@ -54,6 +59,10 @@ final class EvalClustersCommand {
     out.printf("    pairwise  P %.4f  R %.4f  F1 %.4f%n", m.pairwisePrecision(), m.pairwiseRecall(), m.pairwiseF1());
     out.printf("    BCubed    P %.4f  R %.4f  F1 %.4f%n", m.bcubedPrecision(), m.bcubedRecall(), m.bcubedF1());
     out.printf("    NMI       %.4f%n", m.nmi());
+    out.printf("  pairs (every same-label pair, as many random different ones): %.0f + %.0f, mean cosine %.3f / %.3f,"
+        + " best-threshold accuracy %.2f %% at %.3f%n", pairs.get("same_pairs"), pairs.get("different_pairs"),
+        pairs.get("mean_cosine_same"), pairs.get("mean_cosine_different"),
+        100 * pairs.get("best_threshold_accuracy"), pairs.get("best_threshold"));
     return 0;
   }
 }

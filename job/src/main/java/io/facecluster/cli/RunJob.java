@@ -106,7 +106,7 @@ public final class RunJob {
       timings.put("total", ms(System.nanoTime() - t0));
       timings.put("task_time_by_stage", metrics.millisByStage());
       summary.put("timings_ms", timings);
-      summary.put("models", Map.of("detector", extraction.detector().describe(), "embedder", embedder.describe()));
+      summary.put("models", extraction.describeModels());
       summary.put("cluster", clusterSettings());
       Map<String, Object> sparkInfo = new LinkedHashMap<>();
       sparkInfo.put("master", spark.sparkContext().master());

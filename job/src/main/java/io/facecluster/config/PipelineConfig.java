@@ -10,6 +10,7 @@ import java.util.List;
  * detector spec's".
  */
 public record PipelineConfig(
+    Mode mode,
     int imagesPerPartition,
     long maxPixels,
     String modelsDir,
@@ -28,10 +29,12 @@ public record PipelineConfig(
     String master) implements Serializable {
 
   public static PipelineConfig from(ResolvedConfig c) {
-    return new PipelineConfig(c.require(RunOptions.IMAGES_PER_PARTITION), c.require(RunOptions.MAX_PIXELS),
+    Mode mode = c.require(RunOptions.MODE);
+    String embedder = c.get(RunOptions.EMBEDDER);
+    return new PipelineConfig(mode, c.require(RunOptions.IMAGES_PER_PARTITION), c.require(RunOptions.MAX_PIXELS),
         c.require(RunOptions.MODELS_DIR), list(c.get(RunOptions.MODELS_PATH)), c.require(RunOptions.DETECTOR),
         c.get(RunOptions.DETECTOR_FILE), c.require(RunOptions.LANDMARKS), c.get(RunOptions.LANDMARKS_FILE),
-        c.require(RunOptions.EMBEDDER), c.get(RunOptions.EMBEDDER_FILE),
+        embedder != null ? embedder : mode.defaultEmbedder(), c.get(RunOptions.EMBEDDER_FILE),
         c.require(RunOptions.DETECT_LONG_SIDE), c.get(RunOptions.DETECT_SCORE), c.get(RunOptions.DETECT_NMS),
         c.require(RunOptions.EMBED_BATCH), c.require(RunOptions.EMBED_FLIP), c.get(RunOptions.MASTER));
   }

@@ -72,8 +72,12 @@ public final class RunOptions {
       "landmark refiner run on each detection, replacing the detector's 5 points: a spec name or path, or none");
   public static final ConfigOption<String> LANDMARKS_FILE = ConfigOption.string("landmarks.file", null,
       "the landmark refiner's ONNX file, instead of the one its spec names").defaultDoc("the spec's file");
-  public static final ConfigOption<String> EMBEDDER = ConfigOption.string("embedder", "mobilefacenet-paddlex",
-      "face embedder (person embedder with --mode person): a spec name in models.dir or a path to a spec file");
+  public static final ConfigOption<Mode> MODE = ConfigOption.choice("mode", Mode.class, "face",
+      "face: detect, align and embed the faces of each image; person: each image is one person crop, embedded "
+      + "whole by a person re-identification model (faces table = persons)");
+  public static final ConfigOption<String> EMBEDDER = ConfigOption.string("embedder", null,
+      "face embedder (person embedder with --mode person): a spec name in models.dir or a path to a spec file")
+      .defaultDoc("mobilefacenet-paddlex; person-reidentification-retail-0031 with --mode person");
   public static final ConfigOption<String> EMBEDDER_FILE = ConfigOption.string("embedder.file", null,
       "the embedder's ONNX file, instead of the one its spec names (a user's copy, e.g. FaceNet)")
       .defaultDoc("the spec's file");
@@ -91,7 +95,7 @@ public final class RunOptions {
       "Spark master when no spark-submit set one").defaultDoc("local[*] (embedded mode)");
 
   /** Options of the per-partition pipeline and the models: shared by every command that embeds faces. */
-  public static final List<ConfigOption<?>> PIPELINE = List.of(IMAGES_PER_PARTITION, MAX_PIXELS, MODELS_DIR,
+  public static final List<ConfigOption<?>> PIPELINE = List.of(MODE, IMAGES_PER_PARTITION, MAX_PIXELS, MODELS_DIR,
       MODELS_PATH, DETECTOR, DETECTOR_FILE, LANDMARKS, LANDMARKS_FILE, EMBEDDER, EMBEDDER_FILE, DETECT_LONG_SIDE, DETECT_SCORE, DETECT_NMS, EMBED_BATCH, EMBED_FLIP, MASTER);
 
   public static final List<ConfigOption<?>> ALL = concat(List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER,

@@ -3,6 +3,7 @@ package io.facecluster.detect;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.facecluster.align.BoxCrop;
 import io.facecluster.image.Blobs;
 import io.facecluster.models.ModelSpec;
 import io.facecluster.models.OrtSessions;
@@ -10,12 +11,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.opencv.core.Core;
-import org.opencv.core.CvType;
 import org.opencv.core.Mat;
-import org.opencv.core.Scalar;
-import org.opencv.core.Size;
-import org.opencv.imgproc.Imgproc;
 
 /**
  * A landmark model run on each detection, replacing the detector's 5 points (landmarks-regression-retail-0009,
@@ -48,14 +44,7 @@ public final class LandmarkRefiner {
         float w = (float) (d.width() * scale);
         float h = (float) (d.height() * scale);
         boxes[i] = new float[] {cx - w / 2, cy - h / 2, w, h};
-        Mat m = new Mat(2, 3, CvType.CV_64F);
-        m.put(0, 0, in.width() / w, 0, -boxes[i][0] * in.width() / w, 0, in.height() / h,
-            -boxes[i][1] * in.height() / h);
-        Mat crop = new Mat();
-        Imgproc.warpAffine(bgr, crop, m, new Size(in.width(), in.height()), Imgproc.INTER_LINEAR,
-            Core.BORDER_CONSTANT, new Scalar(0, 0, 0));
-        m.release();
-        crops.add(crop);
+        crops.add(BoxCrop.crop(bgr, boxes[i][0], boxes[i][1], w, h, in.width(), in.height()));
       }
       float[] blob = Blobs.nchw(crops, in.rgb(), in.mean(), in.scale());
       long[] shape = {faces.size(), 3, in.height(), in.width()};

@@ -63,8 +63,7 @@ public final class LfwReport {
     summary.put("lfw", config.lfw());
     summary.put("pairs_file", config.pairs());
     summary.put("flip", config.pipeline().flip());
-    summary.put("models", Map.of("detector", extraction.detector().describe(), "embedder",
-        extraction.embedder().describe()));
+    summary.put("models", extraction.describeModels());
     summary.put("metrics", metrics);
     List<Map<String, Object>> foldList = new ArrayList<>();
     folds.folds().forEach(f -> foldList.add(Map.of("fold", f.fold() + 1, "threshold", f.threshold(),

@@ -24,13 +24,13 @@ import scala.collection.mutable.WrappedArray;
 final class BatchingIterator implements Iterator<Row> {
   private final Iterator<Row> paths;
   private final Configuration conf;
-  private final ImageProcessor processor;
+  private final FileProcessor processor;
   private final FaceEmbedder embedder;
   private final StageMetrics metrics;
   private final Deque<Row> ready = new ArrayDeque<>();
   private boolean finished;
 
-  BatchingIterator(Iterator<Row> paths, Configuration conf, ImageProcessor processor, FaceEmbedder embedder,
+  BatchingIterator(Iterator<Row> paths, Configuration conf, FileProcessor processor, FaceEmbedder embedder,
       StageMetrics metrics) {
     this.paths = paths;
     this.conf = conf;

@@ -1,5 +1,7 @@
 package io.facecluster.pipeline;
 
+import io.facecluster.config.ConfigException;
+import io.facecluster.config.Mode;
 import io.facecluster.config.PipelineConfig;
 import io.facecluster.detect.DetectionDecoder;
 import io.facecluster.io.HadoopConf;
@@ -35,21 +37,43 @@ public final class FaceExtraction {
     this.spark = spark;
     this.config = config;
     this.selection = selection;
-    this.detector = ModelSpecs.load(config.detector(), config.modelsDir(), ModelSpec.DETECTOR,
+    boolean person = config.mode() == Mode.PERSON;
+    if (person && config.refineLandmarks()) {
+      throw new ConfigException("--landmarks " + config.landmarks() + " refines face landmarks; --mode person has none");
+    }
+    this.detector = person ? null : ModelSpecs.load(config.detector(), config.modelsDir(), ModelSpec.DETECTOR,
         new ModelSpecs.Files(config.modelsPath(), config.detectorFile(), "--detector-file"));
     this.landmarks = !config.refineLandmarks() ? null : ModelSpecs.load(config.landmarks(), config.modelsDir(),
         ModelSpec.LANDMARKS, new ModelSpecs.Files(config.modelsPath(), config.landmarksFile(), "--landmarks-file"));
-    this.embedder = ModelSpecs.load(config.embedder(), config.modelsDir(), ModelSpec.FACE_EMBEDDER,
+    this.embedder = ModelSpecs.load(config.embedder(), config.modelsDir(),
+        person ? ModelSpec.PERSON_EMBEDDER : ModelSpec.FACE_EMBEDDER,
         new ModelSpecs.Files(config.modelsPath(), config.embedderFile(), "--embedder-file"));
-    DetectionDecoder.of(detector);
-    this.detectorBytes = ModelFiles.readVerified(detector);
+    if (detector != null) {
+      DetectionDecoder.of(detector);
+    }
+    this.detectorBytes = detector == null ? null : ModelFiles.readVerified(detector);
     this.landmarksBytes = landmarks == null ? null : ModelFiles.readVerified(landmarks);
     this.embedderBytes = ModelFiles.readVerified(embedder);
     this.metrics = new StageMetrics(spark.sparkContext());
   }
 
+  /** The detector's spec, or null in person mode. */
   public ModelSpec detector() {
     return detector;
+  }
+
+  /** The models of this run, for summary.json: detector (absent in person mode), landmarks when on, embedder. */
+  public java.util.Map<String, Object> describeModels() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("mode", config.mode().name().toLowerCase(java.util.Locale.ROOT));
+    if (detector != null) {
+      m.put("detector", detector.describe());
+    }
+    if (landmarks != null) {
+      m.put("landmarks", landmarks.describe());
+    }
+    m.put("embedder", embedder.describe());
+    return m;
   }
 
   /** The landmark refiner's spec, or null when it is off. */
@@ -68,7 +92,8 @@ public final class FaceExtraction {
   /** Lazy: partitions `paths` (one column "path", `count` rows) by count and runs the pipeline on them. */
   public Dataset<Row> apply(Dataset<Row> paths, long count) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ModelSet models = new ModelSet(detector, new BroadcastBytes(jsc.broadcast(detectorBytes)), landmarks,
+    ModelSet models = new ModelSet(detector,
+        detector == null ? null : new BroadcastBytes(jsc.broadcast(detectorBytes)), landmarks,
         landmarks == null ? null : new BroadcastBytes(jsc.broadcast(landmarksBytes)), embedder,
         new BroadcastBytes(jsc.broadcast(embedderBytes)));
     FacePipeline pipeline = new FacePipeline(models, jsc.broadcast(new HadoopConf(spark.sparkContext().hadoopConfiguration())),

@@ -26,6 +26,12 @@ public record FaceModels(FaceDetector detector, FaceDetector fallbackDetector, L
     ModelSpec embedderSpec = set.embedder();
     ModelBytes detectorBytes = set.detectorBytes();
     ModelBytes embedderBytes = set.embedderBytes();
+    if (detectorSpec == null) {
+      // person mode: crops are embedded whole, nothing to detect or align
+      return new FaceModels(null, null, null, null, new FaceEmbedder(embedderSpec,
+          OrtSessions.get(embedderSpec, embedderBytes, threads, onSessionCreated), settings.embedBatch(),
+          settings.flip()));
+    }
     var detectorSession = OrtSessions.get(detectorSpec, detectorBytes, threads, onSessionCreated);
     FaceDetector detector = new FaceDetector(detectorSpec, detectorSession, settings.detectLongSide(),
         settings.detectScore(), settings.detectNms());

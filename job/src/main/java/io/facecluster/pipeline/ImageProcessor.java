@@ -14,7 +14,7 @@ import org.opencv.core.Mat;
  * Decode, detect and align one file. Every outcome is a result with a status: a bad file or a failure inside a
  * stage becomes `error` with a reason, never an exception that would kill the task (and the job with it).
  */
-final class ImageProcessor {
+final class ImageProcessor implements FileProcessor {
   private final ImageDecoder decoder;
   private final FaceModels models;
   private final FaceSelection selection;
@@ -27,7 +27,8 @@ final class ImageProcessor {
     this.clock = clock;
   }
 
-  ImageResult process(String path, byte[] bytes) {
+  @Override
+  public ImageResult process(String path, byte[] bytes) {
     long t0 = System.nanoTime();
     DecodedImage img;
     try {
