@@ -8,7 +8,6 @@ import io.facecluster.cluster.Neighbours;
 import io.facecluster.config.ArgParser;
 import io.facecluster.config.BenchOptions;
 import io.facecluster.config.GraphConfig;
-import io.facecluster.config.Mode;
 import io.facecluster.config.ResolvedConfig;
 import io.facecluster.config.RunOptions;
 import io.facecluster.eval.ClusteringMetrics;
@@ -51,8 +50,9 @@ final class BenchClustersCommand {
     long n = c.require(BenchOptions.FACES);
     String output = c.require(BenchOptions.OUTPUT);
     GraphConfig graph = GraphConfig.from(c);
+    // The generator is fitted to MobileFaceNet PaddleX on LFW, so its threshold is the default here.
     ModelSpec embedder = ModelSpecs.load(
-        c.get(RunOptions.EMBEDDER) != null ? c.get(RunOptions.EMBEDDER) : Mode.FACE.defaultEmbedder(), c.require(RunOptions.MODELS_DIR),
+        c.get(RunOptions.EMBEDDER) != null ? c.get(RunOptions.EMBEDDER) : "mobilefacenet-paddlex", c.require(RunOptions.MODELS_DIR),
         ModelSpec.FACE_EMBEDDER);
     Double t = c.get(RunOptions.CLUSTER_THRESHOLD);
     double threshold = t != null ? t : embedder.embedding().clusterThreshold();

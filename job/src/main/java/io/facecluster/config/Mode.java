@@ -4,8 +4,11 @@ package io.facecluster.config;
 public enum Mode {
   FACE, PERSON;
 
-  /** The embedder spec used when --embedder is not given. */
+  /**
+   * The embedder spec used when --embedder is not given: the most accurate on LFW through the job
+   * (face-reidentification-retail-0095, docs/models.md), and the seed card's person re-ID model.
+   */
   public String defaultEmbedder() {
-    return this == FACE ? "mobilefacenet-paddlex" : "person-reidentification-retail-0031";
+    return this == FACE ? "face-reidentification-retail-0095" : "person-reidentification-retail-0031";
   }
 }

@@ -77,7 +77,7 @@ public final class RunOptions {
       + "whole by a person re-identification model (faces table = persons)");
   public static final ConfigOption<String> EMBEDDER = ConfigOption.string("embedder", null,
       "face embedder (person embedder with --mode person): a spec name in models.dir or a path to a spec file")
-      .defaultDoc("mobilefacenet-paddlex; person-reidentification-retail-0031 with --mode person");
+      .defaultDoc("face-reidentification-retail-0095; person-reidentification-retail-0031 with --mode person");
   public static final ConfigOption<String> EMBEDDER_FILE = ConfigOption.string("embedder.file", null,
       "the embedder's ONNX file, instead of the one its spec names (a user's copy, e.g. FaceNet)")
       .defaultDoc("the spec's file");

@@ -137,7 +137,7 @@ class ModelSpecsTest extends SparkTestBase {
     copy(EMBEDDER, EMBEDDER, n -> {});
     Path out = tmp.resolve("out");
     JobRunner.Result r = JobRunner.main("run", "--input", TestData.sample().toString(), "--output", out.toString(),
-        "--models-dir", tmp.toString());
+        "--models-dir", tmp.toString(), "--embedder", EMBEDDER);
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(2);
     assertThat(r.err()).as("stderr")
         .startsWith("facecluster: error: Invalid model spec '" + DETECTOR + "': field sha256");
