@@ -60,7 +60,7 @@ public final class TestData {
     ModelSpec det = detectorSpec();
     ModelSpec emb = embedderSpec();
     return FaceModels.create(det, bytes(det), emb, bytes(emb),
-        new PipelineSettings(640, null, null, 32, false, 100_000_000L, FaceSelection.ALL), 1, () -> {});
+        new PipelineSettings(640, 0, null, null, 32, false, 100_000_000L, FaceSelection.ALL), 1, () -> {});
   }
 
   public static ModelBytes bytes(ModelSpec spec) {

@@ -22,6 +22,7 @@ public record PipelineConfig(
     String embedder,
     String embedderFile,
     int detectLongSide,
+    int detectSecondLongSide,
     Double detectScore,
     Double detectNms,
     int embedBatch,
@@ -35,7 +36,8 @@ public record PipelineConfig(
         c.require(RunOptions.MODELS_DIR), list(c.get(RunOptions.MODELS_PATH)), c.require(RunOptions.DETECTOR),
         c.get(RunOptions.DETECTOR_FILE), c.require(RunOptions.LANDMARKS), c.get(RunOptions.LANDMARKS_FILE),
         embedder != null ? embedder : mode.defaultEmbedder(), c.get(RunOptions.EMBEDDER_FILE),
-        c.require(RunOptions.DETECT_LONG_SIDE), c.get(RunOptions.DETECT_SCORE), c.get(RunOptions.DETECT_NMS),
+        c.require(RunOptions.DETECT_LONG_SIDE), c.require(RunOptions.DETECT_SECOND_PASS),
+        c.get(RunOptions.DETECT_SCORE), c.get(RunOptions.DETECT_NMS),
         c.require(RunOptions.EMBED_BATCH), c.require(RunOptions.EMBED_FLIP), c.get(RunOptions.MASTER));
   }
 

@@ -83,6 +83,9 @@ public final class RunOptions {
       .defaultDoc("the spec's file");
   public static final ConfigOption<Integer> DETECT_LONG_SIDE = ConfigOption.positiveInt("detect.long-side", "640",
       "images are letterboxed so that their long side is this many pixels before detection");
+  public static final ConfigOption<Integer> DETECT_SECOND_PASS = ConfigOption.nonNegativeInt(
+      "detect.second-pass-long-side", "0", "a second detection pass at this long side (e.g. 1280, for crowd photos "
+      + "with small faces), merged with the first by NMS; 0 = off");
   public static final ConfigOption<Double> DETECT_SCORE = ConfigOption.unitInterval("detect.score", null,
       "minimum face score").defaultDoc("the detector spec's thresholds.score");
   public static final ConfigOption<Double> DETECT_NMS = ConfigOption.unitInterval("detect.nms", null,
@@ -96,7 +99,8 @@ public final class RunOptions {
 
   /** Options of the per-partition pipeline and the models: shared by every command that embeds faces. */
   public static final List<ConfigOption<?>> PIPELINE = List.of(MODE, IMAGES_PER_PARTITION, MAX_PIXELS, MODELS_DIR,
-      MODELS_PATH, DETECTOR, DETECTOR_FILE, LANDMARKS, LANDMARKS_FILE, EMBEDDER, EMBEDDER_FILE, DETECT_LONG_SIDE, DETECT_SCORE, DETECT_NMS, EMBED_BATCH, EMBED_FLIP, MASTER);
+      MODELS_PATH, DETECTOR, DETECTOR_FILE, LANDMARKS, LANDMARKS_FILE, EMBEDDER, EMBEDDER_FILE, DETECT_LONG_SIDE,
+      DETECT_SECOND_PASS, DETECT_SCORE, DETECT_NMS, EMBED_BATCH, EMBED_FLIP, MASTER);
 
   public static final List<ConfigOption<?>> ALL = concat(List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER,
       CLUSTER_THRESHOLD, CLUSTER_KNN, CLUSTER_MUTUAL, ONE_WAY_MARGIN, CLUSTER_MIN_SIZE, CLUSTER_MAX_SIZE, CLUSTER_INDEX, EXACT_LIMIT,

@@ -25,7 +25,19 @@ public final class FaceDetector {
   private final double minScore;
   private final double nmsIou;
 
+  private final int secondLongSide;
+
   public FaceDetector(ModelSpec spec, OrtSession session, int longSide, Double minScore, Double nmsIou) {
+    this(spec, session, longSide, 0, minScore, nmsIou);
+  }
+
+  /**
+   * @param secondLongSide when > 0, a second pass at this long side (crowd photos: small faces that the
+   *     detector misses at its training size, ~640); both passes' faces are merged by NMS
+   */
+  public FaceDetector(ModelSpec spec, OrtSession session, int longSide, int secondLongSide, Double minScore,
+      Double nmsIou) {
+    this.secondLongSide = secondLongSide;
     this.spec = spec;
     this.session = session;
     this.decoder = DetectionDecoder.of(spec);
@@ -43,6 +55,16 @@ public final class FaceDetector {
   }
 
   public List<Detection> detect(Mat bgr) throws OrtException {
+    List<Detection> first = detect(bgr, longSide);
+    if (secondLongSide <= 0) {
+      return first;
+    }
+    List<Detection> both = new ArrayList<>(first);
+    both.addAll(detect(bgr, secondLongSide));
+    return Nms.apply(both, nmsIou);
+  }
+
+  private List<Detection> detect(Mat bgr, int longSide) throws OrtException {
     ModelSpec.Input in = spec.input();
     try (Letterbox lb = Letterbox.of(bgr, longSide, in.width(), in.height(), in.sizeMultiple(), in.padBgr())) {
       int h = lb.image().rows();

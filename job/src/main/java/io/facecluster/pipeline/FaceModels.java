@@ -34,7 +34,7 @@ public record FaceModels(FaceDetector detector, FaceDetector fallbackDetector, L
     }
     var detectorSession = OrtSessions.get(detectorSpec, detectorBytes, threads, onSessionCreated);
     FaceDetector detector = new FaceDetector(detectorSpec, detectorSession, settings.detectLongSide(),
-        settings.detectScore(), settings.detectNms());
+        settings.detectSecondLongSide(), settings.detectScore(), settings.detectNms());
     FaceDetector fallback = settings.selection() == FaceSelection.CENTRE
         ? new FaceDetector(detectorSpec, detectorSession, settings.detectLongSide(), FaceSelection.FALLBACK_SCORE,
             settings.detectNms())

@@ -76,6 +76,33 @@ class AllDetectorsTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"retinaface-mnet025", "retinaface-insightface-mnet025", "scrfd-500m", "scrfd-2.5g", "yunet-n"})
+  void secondPassMergesBothSizesByNms(String name) throws Exception {
+    FaceDetector first = detector(name);
+    FaceDetector large = new FaceDetector(first.spec(), first.session(), 1280, null, null);
+    FaceDetector both = new FaceDetector(first.spec(), first.session(), 640, 1280, null, null);
+    List<Detection> a;
+    List<Detection> b;
+    List<Detection> merged;
+    try (DecodedImage img = DECODER.decode(Files.readAllBytes(
+        TestData.groupPhotos().resolve("deepface/selfie-many-people.jpg")))) {
+      a = first.detect(img.bgr());
+      b = large.detect(img.bgr());
+      merged = both.detect(img.bgr());
+    }
+    System.out.printf("%s selfie (7 faces): %d at 640, %d at 1280, %d merged%n", name, a.size(), b.size(),
+        merged.size());
+    assertThat(merged.size()).as("%s: merged faces >= each pass alone", name)
+        .isGreaterThanOrEqualTo(Math.max(a.size(), b.size())).isLessThanOrEqualTo(a.size() + b.size());
+    for (int i = 0; i < merged.size(); i++) {
+      for (int j = i + 1; j < merged.size(); j++) {
+        assertThat(merged.get(i).iou(merged.get(j))).as("%s: merged boxes %d and %d overlap", name, i, j)
+            .isLessThanOrEqualTo((float) first.spec().thresholds().nms());
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"retinaface-mnet025", "retinaface-insightface-mnet025", "scrfd-500m", "scrfd-2.5g", "yunet-n"})
   void landmarksOfAnLfwFaceAreInImageOrder(String name) throws Exception {
     FaceDetector detector = detector(name);
     List<Detection> faces;
