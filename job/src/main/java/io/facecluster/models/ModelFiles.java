@@ -1,8 +1,6 @@
 package io.facecluster.models;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -16,13 +14,17 @@ public final class ModelFiles {
   private ModelFiles() {}
 
   public static byte[] readVerified(ModelSpec spec) {
-    Path path = Path.of(spec.file());
-    if (!Files.isRegularFile(path)) {
+    return readVerified(spec, ModelStore.LOCAL);
+  }
+
+  public static byte[] readVerified(ModelSpec spec, ModelStore store) {
+    String path = spec.file();
+    if (!store.isFile(path)) {
       throw new ModelException("Model '" + spec.name() + "': file not found: " + path);
     }
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(path);
+      bytes = store.read(path);
     } catch (IOException e) {
       throw new ModelException("Model '" + spec.name() + "': cannot read " + path + ": " + e.getMessage(), e);
     }

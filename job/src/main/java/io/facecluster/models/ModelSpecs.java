@@ -3,7 +3,6 @@ package io.facecluster.models;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,45 +27,53 @@ public final class ModelSpecs {
    * dlib; ../shared/models on a development machine). Null `files`: the file is not looked for.
    */
   public static ModelSpec load(String nameOrPath, String modelsDir, String expectedRole, Files files) {
-    Path specFile = nameOrPath.endsWith(".json") ? Path.of(nameOrPath) : Path.of(modelsDir, nameOrPath + ".json");
-    if (!java.nio.file.Files.isRegularFile(specFile)) {
-      throw new ModelException("Model spec '" + nameOrPath + "' not found: no file " + specFile.toAbsolutePath()
+    ModelStore store = files == null ? ModelStore.LOCAL : files.store();
+    String specFile = nameOrPath.endsWith(".json") ? nameOrPath : ModelStore.under(modelsDir, nameOrPath + ".json");
+    if (!store.isFile(specFile)) {
+      throw new ModelException("Model spec '" + nameOrPath + "' not found: no file " + specFile
           + " (set --models-dir or give a path to a .json spec; `submit.sh models` lists the specs)");
     }
     ModelSpec spec;
     try {
-      spec = JSON.readValue(specFile.toFile(), ModelSpec.class);
+      spec = JSON.readValue(store.read(specFile), ModelSpec.class);
     } catch (IOException e) {
       throw new ModelException("Model spec " + specFile + " is not valid: " + e.getMessage(), e);
     }
     validate(spec, "model spec '" + spec.name() + "' (" + specFile + ")", expectedRole);
-    Path modelFile = specFile.toAbsolutePath().getParent().resolve(spec.file()).normalize();
-    ModelSpec located = spec.withFile(modelFile.toString());
+    ModelSpec located = spec.withFile(ModelStore.resolveSibling(specFile, spec.file()));
     return files == null ? located : locate(located, spec.file(), files);
   }
 
-  /** Where to look for model files, and the user's own file for this model (null: none given). */
-  public record Files(List<String> searchPath, String override, String overrideOption) {}
+  /**
+   * Where to look for model files, the user's own file for this model (null: none given), and what reads
+   * them (local files, or s3a:// and hdfs:// through Hadoop).
+   */
+  public record Files(List<String> searchPath, String override, String overrideOption, ModelStore store) {
+    public Files(List<String> searchPath, String override, String overrideOption) {
+      this(searchPath, override, overrideOption, ModelStore.LOCAL);
+    }
+  }
 
   private static ModelSpec locate(ModelSpec spec, String relative, Files files) {
+    ModelStore store = files.store();
     if (files.override() != null) {
-      Path p = Path.of(files.override());
-      if (!java.nio.file.Files.isRegularFile(p)) {
+      if (!store.isFile(files.override())) {
         throw new ModelException("Model '" + spec.name() + "': " + files.overrideOption() + " " + files.override()
             + " is not a file");
       }
-      return spec.withFile(p.toAbsolutePath().toString());
+      return spec.withFile(ModelStore.isUri(files.override()) ? files.override()
+          : java.nio.file.Path.of(files.override()).toAbsolutePath().toString());
     }
-    if (java.nio.file.Files.isRegularFile(Path.of(spec.file()))) {
+    if (store.isFile(spec.file())) {
       return spec;
     }
     List<String> tried = new ArrayList<>(List.of(spec.file()));
     for (String dir : files.searchPath()) {
-      Path p = Path.of(dir).resolve(relative).toAbsolutePath().normalize();
-      if (java.nio.file.Files.isRegularFile(p)) {
-        return spec.withFile(p.toString());
+      String p = ModelStore.under(dir, relative);
+      if (store.isFile(p)) {
+        return spec.withFile(p);
       }
-      tried.add(p.toString());
+      tried.add(p);
     }
     throw new ModelException("Model '" + spec.name() + "' (licence: " + spec.licence() + "): file not found, tried "
         + String.join(", ", tried) + ". Give its path with " + files.overrideOption()

@@ -38,22 +38,24 @@ public final class FaceExtraction {
     this.config = config;
     this.selection = selection;
     boolean person = config.mode() == Mode.PERSON;
+    HadoopModelStore store = new HadoopModelStore(spark.sparkContext().hadoopConfiguration());
     if (person && config.refineLandmarks()) {
       throw new ConfigException("--landmarks " + config.landmarks() + " refines face landmarks; --mode person has none");
     }
     this.detector = person ? null : ModelSpecs.load(config.detector(), config.modelsDir(), ModelSpec.DETECTOR,
-        new ModelSpecs.Files(config.modelsPath(), config.detectorFile(), "--detector-file"));
+        new ModelSpecs.Files(config.modelsPath(), config.detectorFile(), "--detector-file", store));
     this.landmarks = !config.refineLandmarks() ? null : ModelSpecs.load(config.landmarks(), config.modelsDir(),
-        ModelSpec.LANDMARKS, new ModelSpecs.Files(config.modelsPath(), config.landmarksFile(), "--landmarks-file"));
+        ModelSpec.LANDMARKS,
+        new ModelSpecs.Files(config.modelsPath(), config.landmarksFile(), "--landmarks-file", store));
     this.embedder = ModelSpecs.load(config.embedder(), config.modelsDir(),
         person ? ModelSpec.PERSON_EMBEDDER : ModelSpec.FACE_EMBEDDER,
-        new ModelSpecs.Files(config.modelsPath(), config.embedderFile(), "--embedder-file"));
+        new ModelSpecs.Files(config.modelsPath(), config.embedderFile(), "--embedder-file", store));
     if (detector != null) {
       DetectionDecoder.of(detector);
     }
-    this.detectorBytes = detector == null ? null : ModelFiles.readVerified(detector);
-    this.landmarksBytes = landmarks == null ? null : ModelFiles.readVerified(landmarks);
-    this.embedderBytes = ModelFiles.readVerified(embedder);
+    this.detectorBytes = detector == null ? null : ModelFiles.readVerified(detector, store);
+    this.landmarksBytes = landmarks == null ? null : ModelFiles.readVerified(landmarks, store);
+    this.embedderBytes = ModelFiles.readVerified(embedder, store);
     this.metrics = new StageMetrics(spark.sparkContext());
   }
 

@@ -45,6 +45,28 @@ class S3aRoundTripTest extends SparkTestBase {
   }
 
   @Test
+  void readsModelSpecsAndFilesFromS3() throws Exception {
+    FileSystem fs = new Path("s3a://photos/").getFileSystem(spark.sparkContext().hadoopConfiguration());
+    java.nio.file.Path models = java.nio.file.Path.of(TestData.modelsDir());
+    for (String f : List.of("retinaface-mnet025.json", "retinaface-mnet025/retinaface_mnet025_dynamic.onnx",
+        "mobilefacenet-paddlex.json", "mobilefacenet-paddlex/mobilefacenet_paddlex_ms1mv3_128d.onnx")) {
+      try (var out = fs.create(new Path("s3a://photos/models/" + f))) {
+        out.write(java.nio.file.Files.readAllBytes(models.resolve(f)));
+      }
+    }
+    JobRunner.Result r = JobRunner.main("run", "--input", "s3a://photos/in", "--output", "s3a://photos/out-m",
+        "--run-id", "m", "--models-dir", "s3a://photos/models", "--embedder", "mobilefacenet-paddlex");
+    assertThat(r.code()).as("exit code; stderr %s", r.err()).isZero();
+    assertThat(sql("SELECT count(*), sum(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) FROM parquet.`%s`",
+        "s3a://photos/out-m/images")).as("photos embedded with models read over S3A").containsExactly(row(6L, 6L));
+    String summary = new String(fs.open(new Path("s3a://photos/out-m/summary.json")).readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(summary).as("summary.json names the model files on S3")
+        .contains("s3a://photos/models/retinaface-mnet025/retinaface_mnet025_dynamic.onnx")
+        .contains("s3a://photos/models/mobilefacenet-paddlex/mobilefacenet_paddlex_ms1mv3_128d.onnx");
+  }
+
+  @Test
   void runsFromS3ToS3() throws Exception {
     JobRunner.Result r = JobRunner.run("s3a://photos/in", "s3a://photos/out", "--run-id", "s3");
     assertThat(r.out()).as("printed summary").contains("files").contains("faces");
