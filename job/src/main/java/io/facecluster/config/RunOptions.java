@@ -54,6 +54,9 @@ public final class RunOptions {
       "quality gate: faces with a lower detector score keep their row but join no cluster (cluster_id -1)");
   public static final ConfigOption<String> EXTENSIONS = ConfigOption.string("input.extensions",
       "jpg,jpeg,png,bmp,webp,tif,tiff", "file extensions read, comma-separated, case-insensitive; * = all files");
+  public static final ConfigOption<Boolean> INPUT_MANIFEST = ConfigOption.bool("input.manifest", "false",
+      "--input is a manifest: one line per image, or per box, `path` or `path<TAB>x1<TAB>y1<TAB>x2<TAB>y2` "
+      + "(relative paths against the manifest's folder); boxes are the person crops in --mode person");
   public static final ConfigOption<Integer> IMAGES_PER_PARTITION = ConfigOption.positiveInt(
       "input.images-per-partition", "64", "images per Spark partition (partitions are sized by count, not bytes)");
   public static final ConfigOption<Long> MAX_PIXELS = ConfigOption.positiveLong("image.max-pixels", "100000000",
@@ -105,7 +108,7 @@ public final class RunOptions {
   public static final List<ConfigOption<?>> ALL = concat(List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER,
       CLUSTER_THRESHOLD, CLUSTER_KNN, CLUSTER_MUTUAL, ONE_WAY_MARGIN, CLUSTER_MIN_SIZE, CLUSTER_MAX_SIZE, CLUSTER_INDEX, EXACT_LIMIT,
       IVF_CELL_SIZE, IVF_PROBES, IVF_TRAIN_SAMPLE, CLUSTER_MAX_ITER, CLUSTER_SEED, MIN_FACE_SIZE,
-      MIN_SCORE, EXTENSIONS), PIPELINE);
+      MIN_SCORE, EXTENSIONS, INPUT_MANIFEST), PIPELINE);
 
   public static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
     List<ConfigOption<?>> all = new java.util.ArrayList<>(a);

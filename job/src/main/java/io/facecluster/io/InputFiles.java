@@ -25,6 +25,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.functions;
 
 /**
@@ -38,12 +39,21 @@ public final class InputFiles {
   private InputFiles() {}
 
   /**
-   * Paths of the input files, one column "path". The driver expands the glob and lists the first level; each
+   * The input rows: "path", and "boxes" (array of x1, y1, x2, y2; null unless a manifest gives boxes). Listed
+   * files: paths of the input files. The driver expands the glob and lists the first level; each
    * sub-folder is then listed recursively by an executor, so a deep tree is listed in parallel and the
    * driver never holds its file list. Zero-byte files are kept (Spark's file sources drop them, and every
    * input file must get a row); names starting with "." are hidden files and skipped.
    */
   public static Dataset<Row> list(SparkSession spark, JobConfig config) {
+    if (config.inputManifest()) {
+      return Manifest.read(spark, config.input());
+    }
+    return listFiles(spark, config).withColumn("boxes",
+        functions.lit(null).cast(DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType))));
+  }
+
+  private static Dataset<Row> listFiles(SparkSession spark, JobConfig config) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<String> files = new ArrayList<>();
     List<String> dirs = new ArrayList<>();

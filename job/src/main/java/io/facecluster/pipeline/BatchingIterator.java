@@ -63,7 +63,8 @@ final class BatchingIterator implements Iterator<Row> {
     List<ImageResult> pending = new ArrayList<>();
     int crops = 0;
     while (paths.hasNext() && crops < embedder.batchSize()) {
-      ImageResult r = processOne(paths.next().getString(0));
+      Row input = paths.next();
+      ImageResult r = processOne(input.getString(0), boxes(input));
       pending.add(r);
       crops += r.crops.size();
     }
@@ -75,7 +76,24 @@ final class BatchingIterator implements Iterator<Row> {
     }
   }
 
-  private ImageResult processOne(String path) {
+  /** The row's "boxes" column (manifest input), or null. */
+  static float[][] boxes(Row input) {
+    if (input.size() < 2 || input.isNullAt(1)) {
+      return null;
+    }
+    java.util.List<Object> list = input.getList(1);
+    float[][] out = new float[list.size()][];
+    for (int i = 0; i < out.length; i++) {
+      scala.collection.Seq<?> box = (scala.collection.Seq<?>) list.get(i);
+      out[i] = new float[box.size()];
+      for (int j = 0; j < out[i].length; j++) {
+        out[i][j] = ((Number) box.apply(j)).floatValue();
+      }
+    }
+    return out;
+  }
+
+  private ImageResult processOne(String path, float[][] boxes) {
     long t0 = System.nanoTime();
     byte[] bytes;
     try {
@@ -85,7 +103,7 @@ final class BatchingIterator implements Iterator<Row> {
     } finally {
       metrics.add(Stage.READ, System.nanoTime() - t0);
     }
-    return processor.process(path, bytes);
+    return processor.process(path, bytes, boxes);
   }
 
   private void embed(List<ImageResult> pending) {

@@ -27,8 +27,9 @@ final class ImageProcessor implements FileProcessor {
     this.clock = clock;
   }
 
+  /** Face mode detects in the whole image; manifest boxes are for person crops. */
   @Override
-  public ImageResult process(String path, byte[] bytes) {
+  public ImageResult process(String path, byte[] bytes, float[][] boxes) {
     long t0 = System.nanoTime();
     DecodedImage img;
     try {

@@ -6,14 +6,16 @@ import io.facecluster.image.BadImageException;
 import io.facecluster.image.DecodedImage;
 import io.facecluster.image.ImageDecoder;
 import io.facecluster.output.Schemas;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ObjLongConsumer;
 import org.opencv.core.Mat;
 
 /**
- * Person mode: the whole image is one person crop (a re-ID gallery), resized to the person embedder's input
- * (both models here take 1:2 crops, so CUHK03's 64x128 crops keep their proportions). It comes out as one
- * "face" row with the image as its box, score 1 and no landmarks; bad files get status `error` as in face mode.
+ * Person mode: each manifest box of an image, or the whole image when it has none (a re-ID gallery of crops),
+ * is one person, resized to the person embedder's input (both models here take 1:2 crops, so CUHK03's 64x128
+ * crops keep their proportions). Each comes out as one "face" row with its box, score 1 and no landmarks; bad
+ * files get status `error` as in face mode.
  */
 final class PersonCropProcessor implements FileProcessor {
   static final String DETECTION = "person_crop";
@@ -30,7 +32,7 @@ final class PersonCropProcessor implements FileProcessor {
   }
 
   @Override
-  public ImageResult process(String path, byte[] bytes) {
+  public ImageResult process(String path, byte[] bytes, float[][] boxes) {
     long t0 = System.nanoTime();
     DecodedImage img;
     try {
@@ -44,13 +46,19 @@ final class PersonCropProcessor implements FileProcessor {
     }
     try (img) {
       long t1 = System.nanoTime();
-      int w = img.bgr().cols();
-      int h = img.bgr().rows();
-      Mat crop = BoxCrop.crop(img.bgr(), 0, 0, w, h, width, height);
+      float[][] regions = boxes != null ? boxes : new float[][] {{0, 0, img.width(), img.height()}};
+      List<Detection> persons = new ArrayList<>(regions.length);
+      List<Mat> crops = new ArrayList<>(regions.length);
+      // boxes are in original (upright) pixels; a huge JPEG may have been decoded at 1/2..1/8 of them
+      double s = 1.0 / img.scale();
+      for (float[] b : regions) {
+        persons.add(new Detection(b[0], b[1], b[2], b[3], 1f, new float[0]));
+        crops.add(BoxCrop.crop(img.bgr(), b[0] * s, b[1] * s, (b[2] - b[0]) * s, (b[3] - b[1]) * s, width, height));
+      }
       clock.accept(Stage.ALIGN, System.nanoTime() - t1);
-      Detection whole = new Detection(0, 0, img.width(), img.height(), 1f, new float[0]);
-      return new ImageResult(path, Schemas.OK, "person crop", img.width(), img.height(), List.of(whole),
-          List.of(crop), DETECTION);
+      String reason = boxes == null ? "person crop" : boxes.length + (boxes.length == 1 ? " box" : " boxes")
+          + " from the manifest";
+      return new ImageResult(path, Schemas.OK, reason, img.width(), img.height(), persons, crops, DETECTION);
     }
   }
 }
