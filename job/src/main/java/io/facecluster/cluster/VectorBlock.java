@@ -45,30 +45,13 @@ public final class VectorBlock implements Serializable {
    * faces of q's photo) to best[q].
    */
   static void search(VectorBlock queries, VectorBlock data, float threshold, Neighbours[] best) {
-    int dim = queries.dim;
-    int n = data.ids.length;
-    float[] sims = new float[4];
-    for (int q = 0; q < queries.ids.length; q++) {
-      Neighbours out = best[q];
-      long qid = queries.ids[q];
-      long qphoto = queries.photos[q];
-      int d = 0;
-      for (; d + 3 < n; d += 4) {
-        dot4(queries.matrix, q * dim, data.matrix, d * dim, dim, sims);
-        for (int i = 0; i < 4; i++) {
-          offer(out, data, d + i, sims[i], threshold, qid, qphoto);
-        }
-      }
-      for (; d < n; d++) {
-        offer(out, data, d, dot(queries.matrix, q * dim, data.matrix, d * dim, dim), threshold, qid, qphoto);
-      }
-    }
+    searchBoth(queries, data, threshold, best, null);
   }
 
   /**
-   * Like {@link #search}, and each pair is also offered the other way: query row q to bestData[d]. For blocks
-   * with no face in common (the IVF search's probing faces against a cell's own faces), so that a pair computed
-   * once serves both of its faces.
+   * Like {@link #search}, and (bestData not null) each pair is also offered the other way: query row q to
+   * bestData[d]. For blocks with no face in common (the IVF search's probing faces against a cell's own
+   * faces), so that a pair computed once serves both of its faces.
    */
   static void searchBoth(VectorBlock queries, VectorBlock data, float threshold, Neighbours[] best,
       Neighbours[] bestData) {
@@ -95,19 +78,12 @@ public final class VectorBlock implements Serializable {
             if (sim > out.floor()) {
               out.offer(data.ids[d + i], sim);
             }
-            if (sim > bestData[d + i].floor()) {
+            if (bestData != null && sim > bestData[d + i].floor()) {
               bestData[d + i].offer(qid, sim);
             }
           }
         }
       }
-    }
-  }
-
-  private static void offer(Neighbours out, VectorBlock data, int d, float sim, float threshold, long qid,
-      long qphoto) {
-    if (sim >= threshold && sim > out.floor() && data.ids[d] != qid && data.photos[d] != qphoto) {
-      out.offer(data.ids[d], sim);
     }
   }
 

@@ -1,7 +1,6 @@
 package io.facecluster.pipeline;
 
 import io.facecluster.detect.Detection;
-import io.facecluster.image.BadImageException;
 import io.facecluster.image.DecodedImage;
 import io.facecluster.image.ImageDecoder;
 import io.facecluster.output.Schemas;
@@ -30,18 +29,11 @@ final class ImageProcessor implements FileProcessor {
   /** Face mode detects in the whole image; manifest boxes are for person crops. */
   @Override
   public ImageResult process(String path, byte[] bytes, float[][] boxes) {
-    long t0 = System.nanoTime();
-    DecodedImage img;
-    try {
-      img = decoder.decode(bytes);
-    } catch (BadImageException e) {
-      return ImageResult.error(path, e.getMessage(), null, null);
-    } catch (RuntimeException e) {
-      return ImageResult.error(path, "decode failed: " + e, null, null);
-    } finally {
-      clock.accept(Stage.DECODE, System.nanoTime() - t0);
+    Decoding.Outcome decoded = Decoding.decode(decoder, path, bytes, clock);
+    if (decoded.error() != null) {
+      return decoded.error();
     }
-    try (img) {
+    try (DecodedImage img = decoded.image()) {
       long t1 = System.nanoTime();
       List<Detection> found;
       String detection = FaceSelection.DETECTOR;
