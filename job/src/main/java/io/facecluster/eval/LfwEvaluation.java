@@ -38,6 +38,10 @@ public final class LfwEvaluation {
   public LfwEvaluation(SparkSession spark, EvalLfwConfig config) {
     this.spark = spark;
     this.config = config;
+    if (config.pipeline().mode() != io.facecluster.config.Mode.FACE) {
+      throw new io.facecluster.config.ConfigException("eval-lfw verifies faces: --mode person does not apply"
+          + " (eval-clusters --mode person scores person pairs)");
+    }
     this.extraction = new FaceExtraction(spark, config.pipeline(), FaceSelection.CENTRE);
   }
 
