@@ -20,6 +20,7 @@ public final class Main {
       "  calibrate      cosine distributions of all same / different-person pairs of an eval-clusters run",
       "  bench-clusters cluster synthetic embeddings (100K, 1M faces): time per stage, kNN recall, metrics",
       "  models         the model specs in models.dir: role, licence, whether the file is at hand",
+      "  bench          images/s of the job against a bare ONNX Runtime loop on the same models and images",
       "",
       "submit.sh <command> --help lists the command's options with their defaults.");
 
@@ -51,6 +52,8 @@ public final class Main {
           return BenchClustersCommand.execute(rest, out);
         case "models":
           return ModelsCommand.execute(rest, out);
+        case "bench":
+          return BenchCommand.execute(rest, out);
         default:
           err.println("facecluster: unknown command '" + args[0] + "'\n\n" + USAGE);
           return 2;

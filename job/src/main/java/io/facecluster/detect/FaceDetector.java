@@ -50,6 +50,10 @@ public final class FaceDetector {
     return spec;
   }
 
+  public int longSide() {
+    return longSide;
+  }
+
   public OrtSession session() {
     return session;
   }

@@ -37,6 +37,10 @@ public final class FaceEmbedder {
     return spec;
   }
 
+  public OrtSession session() {
+    return session;
+  }
+
   public int batchSize() {
     return batchSize;
   }

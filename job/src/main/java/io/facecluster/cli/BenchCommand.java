@@ -1,0 +1,131 @@
+package io.facecluster.cli;
+
+import io.facecluster.config.ArgParser;
+import io.facecluster.config.ConfigOption;
+import io.facecluster.config.PipelineConfig;
+import io.facecluster.config.ResolvedConfig;
+import io.facecluster.config.RunOptions;
+import io.facecluster.models.ModelFiles;
+import io.facecluster.models.ModelSpec;
+import io.facecluster.models.ModelSpecs;
+import io.facecluster.output.Schemas;
+import io.facecluster.output.SummaryWriter;
+import io.facecluster.pipeline.BareOrtLoop;
+import io.facecluster.pipeline.FaceExtraction;
+import io.facecluster.pipeline.FaceModels;
+import io.facecluster.pipeline.FaceSelection;
+import io.facecluster.pipeline.PipelineSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * `bench`: on the same images, the bare bound of the models ({@link BareOrtLoop}: only session.run timed, one
+ * loop per core) and the job end to end on embedded Spark (read, decode, detect, align, embed, write
+ * Parquet); prints images/s and faces/s of both and the line `job/bare ratio: X.XX`, writes bench.json.
+ */
+final class BenchCommand {
+  static final String USAGE = "usage: submit.sh bench --images <dir> --output <dir> [--limit N] [pipeline options]";
+  static final ConfigOption<String> IMAGES = ConfigOption.string("images", null,
+      "folder of images (read recursively, sorted; the first --limit are used)");
+  static final ConfigOption<Integer> LIMIT = ConfigOption.positiveInt("limit", "2000", "images measured");
+  static final ConfigOption<String> OUTPUT = ConfigOption.string("output", null, "folder for bench.json and the "
+      + "job's Parquet output");
+  static final List<ConfigOption<?>> OPTIONS = RunOptions.concat(List.of(IMAGES, LIMIT, OUTPUT), RunOptions.PIPELINE);
+
+  private BenchCommand() {}
+
+  static int execute(String[] args, PrintStream out) {
+    try {
+      return measure(args, out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("bench interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("bare ORT loop failed: " + e.getCause(), e.getCause());
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int measure(String[] args, PrintStream out) throws Exception {
+    ArgParser.Parsed parsed = ArgParser.parse("bench", OPTIONS, args);
+    if (parsed.help()) {
+      out.print(ArgParser.help(USAGE, OPTIONS));
+      return 0;
+    }
+    ResolvedConfig c = ResolvedConfig.resolve(OPTIONS, parsed.values(), parsed.confFile());
+    PipelineConfig p = PipelineConfig.from(c);
+    List<Path> images = images(c.require(IMAGES), c.require(LIMIT));
+    String output = c.require(OUTPUT);
+    SparkSession spark = RunCommand.session("facecluster bench", p.master());
+    int cores = spark.sparkContext().defaultParallelism();
+
+    // The bare bound first, on the JVM-wide sessions (one intra-op thread each, as a task gets).
+    ModelSpec det = ModelSpecs.load(p.detector(), p.modelsDir(), ModelSpec.DETECTOR,
+        new ModelSpecs.Files(p.modelsPath(), p.detectorFile(), "--detector-file"));
+    ModelSpec emb = ModelSpecs.load(p.embedder(), p.modelsDir(), ModelSpec.FACE_EMBEDDER,
+        new ModelSpecs.Files(p.modelsPath(), p.embedderFile(), "--embedder-file"));
+    byte[] detBytes = ModelFiles.readVerified(det);
+    byte[] embBytes = ModelFiles.readVerified(emb);
+    FaceModels models = FaceModels.create(det, () -> detBytes, emb, () -> embBytes,
+        PipelineSettings.of(p, FaceSelection.ALL), 1, () -> {});
+    BareOrtLoop.run(images.subList(0, Math.min(images.size(), 20 * cores)), models, cores); // warm-up
+    BareOrtLoop.Result bare = BareOrtLoop.run(images, models, cores);
+
+    // The job: the same images through FaceExtraction, written as Parquet.
+    FaceExtraction extraction = new FaceExtraction(spark, p, FaceSelection.ALL);
+    Dataset<Row> paths = spark.createDataset(images.stream().map(x -> x.toUri().toString()).toList(),
+        Encoders.STRING()).toDF("path");
+    long t0 = System.nanoTime();
+    Dataset<Row> results = extraction.apply(paths, images.size());
+    results.write().mode("overwrite").parquet(output + "/images");
+    double jobSeconds = (System.nanoTime() - t0) / 1e9;
+    long jobFaces = spark.read().schema(Schemas.IMAGE_RESULT).parquet(output + "/images")
+        .selectExpr("sum(face_count)").first().getLong(0);
+
+    double jobRate = images.size() / jobSeconds;
+    double ratio = jobRate / bare.imagesPerSecond();
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("images", images.size());
+    r.put("cores", cores);
+    r.put("detector", det.name());
+    r.put("embedder", emb.name());
+    r.put("bare", Map.of("images_per_s", bare.imagesPerSecond(), "faces_per_s", bare.facesPerSecond(),
+        "faces", bare.faces(), "detect_run_s", bare.detectSeconds(), "embed_run_s", bare.embedSeconds(),
+        "wall_s", bare.wallSeconds()));
+    r.put("job", Map.of("images_per_s", jobRate, "faces_per_s", jobFaces / jobSeconds, "faces", jobFaces,
+        "wall_s", jobSeconds, "task_time_by_stage_ms", extraction.metrics().millisByStage()));
+    r.put("job_bare_ratio", ratio);
+    r.put("memory", Stopwatch.memory());
+    SummaryWriter.writeJson(spark.sparkContext().hadoopConfiguration(), output, "bench.json", r);
+    out.printf("bench: %d images, %d cores, %s + %s%n", images.size(), cores, det.name(), emb.name());
+    out.printf("  bare ORT loop  %7.1f images/s  %7.1f faces/s  (detect runs %.1f s, embed runs %.1f s)%n",
+        bare.imagesPerSecond(), bare.facesPerSecond(), bare.detectSeconds(), bare.embedSeconds());
+    out.printf("  job (Spark)    %7.1f images/s  %7.1f faces/s  (%.1f s)%n", jobRate, jobFaces / jobSeconds,
+        jobSeconds);
+    out.printf("job/bare ratio: %.2f%n", ratio);
+    return 0;
+  }
+
+  static List<Path> images(String dir, int limit) {
+    try (Stream<Path> s = Files.walk(Path.of(dir))) {
+      return s.filter(Files::isRegularFile).filter(x -> x.toString().toLowerCase().matches(".*\\.(jpe?g|png)$"))
+          .sorted().limit(limit).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.facecluster.pipeline;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.facecluster.detect.Detection;
+import io.facecluster.image.Blobs;
+import io.facecluster.image.DecodedImage;
+import io.facecluster.image.ImageDecoder;
+import io.facecluster.image.Letterbox;
+import io.facecluster.models.ModelSpec;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.opencv.core.Mat;
+
+/**
+ * The speed bound of the job's models: the same ONNX sessions (same options: one intra-op thread per worker,
+ * as a Spark task gets) run in plain Java loops, one per core, with every input tensor prepared before its
+ * clock starts: detector at batch 1 per image, embedder in batches of the job's size over the faces found.
+ * Only `session.run` is timed; a worker's time is the sum of its runs, the bound's wall time the slowest
+ * worker's. What the job spends outside `session.run` (read, decode, resize, align, copies, Spark) is what the
+ * job/bare ratio measures.
+ */
+public final class BareOrtLoop {
+  /** Images, faces, and the seconds spent in each model's runs (slowest worker). */
+  public record Result(int images, long faces, double detectSeconds, double embedSeconds, double wallSeconds) {
+    public double imagesPerSecond() {
+      return images / wallSeconds;
+    }
+
+    public double facesPerSecond() {
+      return faces / wallSeconds;
+    }
+  }
+
+  private BareOrtLoop() {}
+
+  public static Result run(List<Path> images, FaceModels models, int workers) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      List<Future<long[]>> parts = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        List<Path> mine = new ArrayList<>();
+        for (int i = w; i < images.size(); i += workers) {
+          mine.add(images.get(i));
+        }
+        parts.add(pool.submit(() -> worker(mine, models)));
+      }
+      long faces = 0;
+      long detect = 0;
+      long embed = 0;
+      long wall = 0;
+      for (Future<long[]> f : parts) {
+        long[] r = f.get();
+        faces += r[0];
+        detect = Math.max(detect, r[1]);
+        embed = Math.max(embed, r[2]);
+        wall = Math.max(wall, r[1] + r[2]);
+      }
+      return new Result(images.size(), faces, detect / 1e9, embed / 1e9, wall / 1e9);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** {faces, detector run ns, embedder run ns} for one worker's images. */
+  private static long[] worker(List<Path> images, FaceModels models) throws Exception {
+    ImageDecoder decoder = new ImageDecoder(100_000_000L);
+    ModelSpec det = models.detector().spec();
+    ModelSpec.Input din = det.input();
+    ModelSpec emb = models.embedder().spec();
+    ModelSpec.Input ein = emb.input();
+    int batch = models.embedder().batchSize();
+    long faces = 0;
+    long detectNs = 0;
+    long embedNs = 0;
+    List<Mat> crops = new ArrayList<>();
+    for (Path p : images) {
+      try (DecodedImage img = decoder.decode(Files.readAllBytes(p));
+          Letterbox lb = Letterbox.of(img.bgr(), models.detector().longSide(), din.width(), din.height(), din.sizeMultiple(), din.padBgr())) {
+        float[] blob = Blobs.nchw(List.of(lb.image()), din.rgb(), din.mean(), din.scale());
+        try (OnnxTensor t = OnnxTensor.createTensor(io.facecluster.models.OrtSessions.env(), FloatBuffer.wrap(blob),
+            new long[] {1, 3, lb.image().rows(), lb.image().cols()})) {
+          detectNs += timed(models.detector().session(), Map.of(din.name(), t));
+        }
+        // the faces to embed come from the job's own detector call (not timed)
+        for (Detection d : models.detector().detect(img.bgr())) {
+          crops.add(models.aligner().align(img.bgr(), d.landmarks(), 1.0));
+          faces++;
+        }
+      }
+      while (crops.size() >= batch) {
+        embedNs += embedBatch(crops.subList(0, batch), models, ein);
+        crops.subList(0, batch).clear();
+      }
+    }
+    if (!crops.isEmpty()) {
+      embedNs += embedBatch(crops, models, ein);
+    }
+    return new long[] {faces, detectNs, embedNs};
+  }
+
+  private static long embedBatch(List<Mat> crops, FaceModels models, ModelSpec.Input in) throws OrtException {
+    float[] blob = Blobs.nchw(crops, in.rgb(), in.mean(), in.scale());
+    long ns;
+    try (OnnxTensor t = OnnxTensor.createTensor(io.facecluster.models.OrtSessions.env(), FloatBuffer.wrap(blob),
+        new long[] {crops.size(), 3, in.height(), in.width()})) {
+      ns = timed(models.embedder().session(), Map.of(in.name(), t));
+    }
+    crops.forEach(Mat::release);
+    return ns;
+  }
+
+  private static long timed(OrtSession session, Map<String, OnnxTensor> inputs) throws OrtException {
+    long t0 = System.nanoTime();
+    try (OrtSession.Result r = session.run(inputs)) {
+      return System.nanoTime() - t0;
+    }
+  }
+}
