@@ -1,17 +1,18 @@
 package io.facecluster.image;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
-import org.opencv.core.Size;
-import org.opencv.dnn.Dnn;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * BGR images to one NCHW float tensor, (pixel - mean[c]) * scale[c] in the model's colour order, done by
- * OpenCV's blobFromImages in native code (no per-pixel Java loop). All images must have the same size.
+ * BGR images to one float tensor, (pixel - mean[c]) * scale[c] in the model's colour order (NCHW or NHWC), in
+ * OpenCV's native code (no per-pixel Java loop). NCHW: each channel plane is split off and converted with its
+ * scale and shift in one pass (Mat.convertTo), then copied out: ten times faster than Dnn.blobFromImages at
+ * 640 x 640 (0.3 against 3.3 ms, docs/benchmarks.md). All images must have the same size.
  */
 public final class Blobs {
   private Blobs() {}
@@ -52,23 +53,25 @@ public final class Blobs {
   public static float[] nchw(List<Mat> images, boolean toRgb, double[] mean, double[] scale) {
     OpenCv.ensureLoaded();
     Mat first = images.get(0);
-    int n = images.size();
-    int h = first.rows();
-    int w = first.cols();
-    boolean uniform = scale[0] == scale[1] && scale[1] == scale[2];
-    Mat blob = Dnn.blobFromImages(images, uniform ? scale[0] : 1.0, new Size(w, h),
-        new Scalar(mean[0], mean[1], mean[2]), toRgb, false);
-    float[] out = new float[n * 3 * h * w];
-    blob.get(new int[] {0, 0, 0, 0}, out);
-    blob.release();
-    if (!uniform) {
-      int plane = h * w;
-      for (int i = 0; i < n * 3; i++) {
-        float s = (float) scale[i % 3];
-        for (int j = i * plane, end = j + plane; j < end; j++) {
-          out[j] *= s;
+    int plane = first.rows() * first.cols();
+    float[] out = new float[images.size() * 3 * plane];
+    float[] tmp = new float[plane];
+    List<Mat> channels = new ArrayList<>(3);
+    Mat f = new Mat();
+    try {
+      for (int i = 0; i < images.size(); i++) {
+        channels.clear();
+        Core.split(images.get(i), channels);
+        for (int c = 0; c < 3; c++) {
+          // output plane c (the model's colour order) = source plane c, or 2 - c when BGR is fed as RGB
+          channels.get(toRgb ? 2 - c : c).convertTo(f, CvType.CV_32F, scale[c], -mean[c] * scale[c]);
+          f.get(0, 0, tmp);
+          System.arraycopy(tmp, 0, out, (i * 3 + c) * plane, plane);
         }
+        channels.forEach(Mat::release);
       }
+    } finally {
+      f.release();
     }
     return out;
   }
