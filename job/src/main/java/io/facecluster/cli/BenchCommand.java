@@ -41,7 +41,10 @@ final class BenchCommand {
   static final ConfigOption<Integer> LIMIT = ConfigOption.positiveInt("limit", "2000", "images measured");
   static final ConfigOption<String> OUTPUT = ConfigOption.string("output", null, "folder for bench.json and the "
       + "job's Parquet output");
-  static final List<ConfigOption<?>> OPTIONS = RunOptions.concat(List.of(IMAGES, LIMIT, OUTPUT), RunOptions.PIPELINE);
+  static final ConfigOption<Boolean> SCALING = ConfigOption.bool("scaling", "true", "also run the job on one "
+      + "core (embedded mode: the Spark session is restarted with local[1]) and report the speed-up");
+  static final List<ConfigOption<?>> OPTIONS = RunOptions.concat(List.of(IMAGES, LIMIT, OUTPUT, SCALING),
+      RunOptions.PIPELINE);
 
   private BenchCommand() {}
 
@@ -84,17 +87,25 @@ final class BenchCommand {
         PipelineSettings.of(p, FaceSelection.ALL), 1, () -> {});
     BareOrtLoop.run(images.subList(0, Math.min(images.size(), 20 * cores)), models, cores); // warm-up
     BareOrtLoop.Result bare = BareOrtLoop.run(images, models, cores);
+    BareOrtLoop.Result bareOne = c.require(SCALING) && cores > 1 ? BareOrtLoop.run(images, models, 1) : null;
 
     // The job: the same images through FaceExtraction, written as Parquet.
     FaceExtraction extraction = new FaceExtraction(spark, p, FaceSelection.ALL);
-    Dataset<Row> paths = spark.createDataset(images.stream().map(x -> x.toUri().toString()).toList(),
-        Encoders.STRING()).toDF("path");
-    long t0 = System.nanoTime();
-    Dataset<Row> results = extraction.apply(paths, images.size());
-    results.write().mode("overwrite").parquet(output + "/images");
-    double jobSeconds = (System.nanoTime() - t0) / 1e9;
+    double jobSeconds = timeJob(spark, extraction, images, output + "/images");
     long jobFaces = spark.read().schema(Schemas.IMAGE_RESULT).parquet(output + "/images")
         .selectExpr("sum(face_count)").first().getLong(0);
+    Map<String, Long> stages = extraction.metrics().millisByStage();
+
+    // Scaling: the job again on one core (embedded mode only: a cluster's master is not ours to change).
+    Double oneCore = null;
+    if (c.require(SCALING) && p.master() == null && spark.sparkContext().master().startsWith("local")
+        && cores > 1) {
+      spark.stop();
+      SparkSession single = RunCommand.session("facecluster bench 1 core", "local[1]");
+      oneCore = images.size() / timeJob(single, new FaceExtraction(single, p, FaceSelection.ALL), images,
+          output + "/images-1core");
+      spark = single;
+    }
 
     double jobRate = images.size() / jobSeconds;
     double ratio = jobRate / bare.imagesPerSecond();
@@ -107,8 +118,16 @@ final class BenchCommand {
         "faces", bare.faces(), "detect_run_s", bare.detectSeconds(), "embed_run_s", bare.embedSeconds(),
         "wall_s", bare.wallSeconds()));
     r.put("job", Map.of("images_per_s", jobRate, "faces_per_s", jobFaces / jobSeconds, "faces", jobFaces,
-        "wall_s", jobSeconds, "task_time_by_stage_ms", extraction.metrics().millisByStage()));
+        "wall_s", jobSeconds, "task_time_by_stage_ms", stages));
     r.put("job_bare_ratio", ratio);
+    if (oneCore != null) {
+      r.put("job_one_core_images_per_s", oneCore);
+      r.put("scaling_all_cores_vs_one", jobRate / oneCore);
+    }
+    if (bareOne != null) {
+      r.put("bare_one_core_images_per_s", bareOne.imagesPerSecond());
+      r.put("bare_scaling_all_cores_vs_one", bare.imagesPerSecond() / bareOne.imagesPerSecond());
+    }
     r.put("memory", Stopwatch.memory());
     SummaryWriter.writeJson(spark.sparkContext().hadoopConfiguration(), output, "bench.json", r);
     out.printf("bench: %d images, %d cores, %s + %s%n", images.size(), cores, det.name(), emb.name());
@@ -116,8 +135,24 @@ final class BenchCommand {
         bare.imagesPerSecond(), bare.facesPerSecond(), bare.detectSeconds(), bare.embedSeconds());
     out.printf("  job (Spark)    %7.1f images/s  %7.1f faces/s  (%.1f s)%n", jobRate, jobFaces / jobSeconds,
         jobSeconds);
+    if (bareOne != null) {
+      out.printf("  bare, 1 core   %7.1f images/s  (scaling %d cores / 1: x %.2f)%n", bareOne.imagesPerSecond(),
+          cores, bare.imagesPerSecond() / bareOne.imagesPerSecond());
+    }
+    if (oneCore != null) {
+      out.printf("  job, 1 core    %7.1f images/s  (scaling %d cores / 1: x %.2f)%n", oneCore, cores,
+          jobRate / oneCore);
+    }
     out.printf("job/bare ratio: %.2f%n", ratio);
     return 0;
+  }
+
+  private static double timeJob(SparkSession spark, FaceExtraction extraction, List<Path> images, String out) {
+    Dataset<Row> paths = spark.createDataset(images.stream().map(x -> x.toUri().toString()).toList(),
+        Encoders.STRING()).toDF("path");
+    long t0 = System.nanoTime();
+    extraction.apply(paths, images.size()).write().mode("overwrite").parquet(out);
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   static List<Path> images(String dir, int limit) {

@@ -21,7 +21,8 @@ class BenchCommandTest extends SparkTestBase {
   @Test
   void bareLoopAndJobEmbedTheSameFaces() throws Exception {
     JobRunner.Result r = JobRunner.main("bench", "--images", TestData.sample().toString(), "--limit", "12",
-        "--output", tmp.toString(), "--models-dir", TestData.modelsDir(), "--embedder", "mobilefacenet-paddlex");
+        "--output", tmp.toString(), "--models-dir", TestData.modelsDir(), "--embedder", "mobilefacenet-paddlex",
+        "--scaling", "false");
     assertThat(r.code()).as("exit code; stderr %s", r.err()).isZero();
     assertThat(r.out()).as("printed ratio line").containsPattern("job/bare ratio: \\d+\\.\\d\\d");
     JsonNode b = new ObjectMapper().readTree(tmp.resolve("bench.json").toFile());
