@@ -5,16 +5,13 @@ import io.facecluster.config.ConfigOption;
 import io.facecluster.config.PipelineConfig;
 import io.facecluster.config.ResolvedConfig;
 import io.facecluster.config.RunOptions;
-import io.facecluster.models.ModelFiles;
 import io.facecluster.models.ModelSpec;
-import io.facecluster.models.ModelSpecs;
 import io.facecluster.output.Schemas;
 import io.facecluster.output.SummaryWriter;
 import io.facecluster.pipeline.BareOrtLoop;
 import io.facecluster.pipeline.FaceExtraction;
 import io.facecluster.pipeline.FaceModels;
 import io.facecluster.pipeline.FaceSelection;
-import io.facecluster.pipeline.PipelineSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -71,26 +68,25 @@ final class BenchCommand {
     }
     ResolvedConfig c = ResolvedConfig.resolve(OPTIONS, parsed.values(), parsed.confFile());
     PipelineConfig p = PipelineConfig.from(c);
+    if (p.mode() != io.facecluster.config.Mode.FACE) {
+      throw new io.facecluster.config.ConfigException("bench measures the face pipeline: --mode person does not apply");
+    }
     List<Path> images = images(c.require(IMAGES), c.require(LIMIT));
     String output = c.require(OUTPUT);
     SparkSession spark = RunCommand.session("facecluster bench", p.master());
     int cores = spark.sparkContext().defaultParallelism();
 
-    // The bare bound first, on the JVM-wide sessions (one intra-op thread each, as a task gets).
-    ModelSpec det = ModelSpecs.load(p.detector(), p.modelsDir(), ModelSpec.DETECTOR,
-        new ModelSpecs.Files(p.modelsPath(), p.detectorFile(), "--detector-file"));
-    ModelSpec emb = ModelSpecs.load(p.embedder(), p.modelsDir(), ModelSpec.FACE_EMBEDDER,
-        new ModelSpecs.Files(p.modelsPath(), p.embedderFile(), "--embedder-file"));
-    byte[] detBytes = ModelFiles.readVerified(det);
-    byte[] embBytes = ModelFiles.readVerified(emb);
-    FaceModels models = FaceModels.create(det, () -> detBytes, emb, () -> embBytes,
-        PipelineSettings.of(p, FaceSelection.ALL), 1, () -> {});
+    // Specs and files loaded and verified once; the bare bound first, on the JVM-wide sessions (one intra-op
+    // thread each, as a task gets), then the job on the same sessions.
+    FaceExtraction extraction = new FaceExtraction(spark, p, FaceSelection.ALL);
+    FaceModels models = extraction.localModels(1);
+    ModelSpec det = extraction.detector();
+    ModelSpec emb = extraction.embedder();
     BareOrtLoop.run(images.subList(0, Math.min(images.size(), 20 * cores)), models, cores); // warm-up
     BareOrtLoop.Result bare = BareOrtLoop.run(images, models, cores);
     BareOrtLoop.Result bareOne = c.require(SCALING) && cores > 1 ? BareOrtLoop.run(images, models, 1) : null;
 
     // The job: the same images through FaceExtraction, written as Parquet.
-    FaceExtraction extraction = new FaceExtraction(spark, p, FaceSelection.ALL);
     double jobSeconds = timeJob(spark, extraction, images, output + "/images");
     long jobFaces = spark.read().schema(Schemas.IMAGE_RESULT).parquet(output + "/images")
         .selectExpr("sum(face_count)").first().getLong(0);

@@ -78,6 +78,16 @@ public final class FaceExtraction {
     return m;
   }
 
+  /**
+   * This pipeline's models in the calling JVM, from the bytes already read and verified here, on the JVM-wide
+   * sessions that the local tasks share (the speed benchmark's bare loop runs them).
+   */
+  public FaceModels localModels(int threads) {
+    ModelSet set = new ModelSet(detector, detector == null ? null : () -> detectorBytes, landmarks,
+        landmarks == null ? null : () -> landmarksBytes, embedder, () -> embedderBytes);
+    return FaceModels.create(set, PipelineSettings.of(config, selection), threads, () -> {});
+  }
+
   /** The landmark refiner's spec, or null when it is off. */
   public ModelSpec landmarks() {
     return landmarks;

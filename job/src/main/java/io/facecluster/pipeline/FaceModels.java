@@ -26,11 +26,12 @@ public record FaceModels(FaceDetector detector, FaceDetector fallbackDetector, L
     ModelSpec embedderSpec = set.embedder();
     ModelBytes detectorBytes = set.detectorBytes();
     ModelBytes embedderBytes = set.embedderBytes();
+    FaceEmbedder embedder = new FaceEmbedder(embedderSpec,
+        OrtSessions.get(embedderSpec, embedderBytes, threads, onSessionCreated), settings.embedBatch(),
+        settings.flip());
     if (detectorSpec == null) {
       // person mode: crops are embedded whole, nothing to detect or align
-      return new FaceModels(null, null, null, null, new FaceEmbedder(embedderSpec,
-          OrtSessions.get(embedderSpec, embedderBytes, threads, onSessionCreated), settings.embedBatch(),
-          settings.flip()));
+      return new FaceModels(null, null, null, null, embedder);
     }
     var detectorSession = OrtSessions.get(detectorSpec, detectorBytes, threads, onSessionCreated);
     FaceDetector detector = new FaceDetector(detectorSpec, detectorSession, settings.detectLongSide(),
@@ -39,9 +40,6 @@ public record FaceModels(FaceDetector detector, FaceDetector fallbackDetector, L
         ? new FaceDetector(detectorSpec, detectorSession, settings.detectLongSide(), FaceSelection.FALLBACK_SCORE,
             settings.detectNms())
         : null;
-    FaceEmbedder embedder = new FaceEmbedder(embedderSpec,
-        OrtSessions.get(embedderSpec, embedderBytes, threads, onSessionCreated), settings.embedBatch(),
-        settings.flip());
     LandmarkRefiner refiner = set.landmarks() == null ? null : new LandmarkRefiner(set.landmarks(),
         OrtSessions.get(set.landmarks(), set.landmarksBytes(), threads, onSessionCreated));
     ModelSpec.Input in = embedderSpec.input();
