@@ -15,7 +15,6 @@ import org.apache.spark.sql.RowFactory;
 import org.opencv.core.Mat;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
-import scala.collection.mutable.WrappedArray;
 
 /**
  * Pulls paths lazily, processes images until their faces fill one embedder batch, embeds the batch in one
@@ -146,7 +145,8 @@ final class BatchingIterator implements Iterator<Row> {
         JavaConverters.asScalaBuffer(faces).toSeq());
   }
 
+  /** The array wrapper Spark's Scala (2.12: WrappedArray.ofFloat, 2.13: ArraySeq.ofFloat), no copy. */
   private static Seq<Object> seq(float[] values) {
-    return WrappedArray.make(values);
+    return scala.Predef$.MODULE$.wrapFloatArray(values);
   }
 }

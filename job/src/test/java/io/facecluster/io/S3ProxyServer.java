@@ -7,12 +7,18 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.List;
-import com.amazonaws.auth.AWSStaticCredentialsProvider;
-import com.amazonaws.auth.BasicAWSCredentials;
-import com.amazonaws.client.builder.AwsClientBuilder;
-import com.amazonaws.services.s3.AmazonS3;
-import com.amazonaws.services.s3.AmazonS3ClientBuilder;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -62,16 +68,33 @@ public final class S3ProxyServer implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    AmazonS3 client = AmazonS3ClientBuilder.standard()
-        .withEndpointConfiguration(new AwsClientBuilder.EndpointConfiguration("http://127.0.0.1:" + port, "us-east-1"))
-        .withPathStyleAccessEnabled(true)
-        .withCredentials(new AWSStaticCredentialsProvider(new BasicAWSCredentials(ACCESS_KEY, SECRET_KEY)))
-        .build();
     for (String b : buckets) {
-      client.createBucket(b);
+      server.createBucket(b);
     }
-    client.shutdown();
     return server;
+  }
+
+  /**
+   * PUT /bucket signed with AWS signature version 2 (S3Proxy accepts v2 and v4). A plain HTTP request rather
+   * than an AWS SDK client: S3A uses SDK v1 on Hadoop 3.3 (Spark 3.5) and SDK v2 on Hadoop 3.5 (Spark 4), and
+   * the tests run on both lines.
+   */
+  private void createBucket(String bucket) throws Exception {
+    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
+    Mac mac = Mac.getInstance("HmacSHA1");
+    mac.init(new SecretKeySpec(SECRET_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+    String signature = Base64.getEncoder().encodeToString(
+        mac.doFinal(("PUT\n\n\n" + date + "\n/" + bucket).getBytes(StandardCharsets.UTF_8)));
+    HttpRequest put = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + bucket))
+        .header("Date", date)
+        .header("Authorization", "AWS " + ACCESS_KEY + ":" + signature)
+        .PUT(HttpRequest.BodyPublishers.noBody())
+        .build();
+    HttpResponse<String> response = HttpClient.newHttpClient().send(put, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("S3Proxy refused to create bucket " + bucket + ": HTTP "
+          + response.statusCode() + " " + response.body());
+    }
   }
 
   private boolean accepting() {

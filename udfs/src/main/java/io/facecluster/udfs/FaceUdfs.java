@@ -7,9 +7,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
+import scala.collection.IndexedSeq;
 import scala.collection.Iterator;
 import scala.collection.Seq;
-import scala.collection.mutable.WrappedArray;
 
 /**
  * Spark SQL functions over face embeddings and boxes. Call {@link #register(SparkSession)} once
@@ -70,34 +70,28 @@ public final class FaceUdfs {
    * Converts the value Spark hands a Java UDF for an array column into a float[]; {@code null} if
    * the array or any element is null.
    *
-   * <p>Spark 3.5 (Scala 2.12) passes array columns as a {@code scala.collection.Seq}, in practice
-   * a {@code WrappedArray} over an {@code Object[]} of already-boxed elements (e.g. {@code
-   * java.lang.Float}). Reading that backing array directly skips Scala's iterator; the boxing itself
-   * happened inside Spark and cannot be avoided through the UDF API. The generic Seq path is the
-   * fallback for other Seq implementations.
+   * <p>Spark passes array columns as a {@code scala.collection.Seq}, in practice an indexed wrapper over an
+   * {@code Object[]} of already-boxed elements (e.g. {@code java.lang.Float}): {@code WrappedArray.ofRef} on
+   * Spark 3.5 (Scala 2.12), {@code mutable.ArraySeq.ofRef} on Spark 4 (Scala 2.13). Both are {@code
+   * IndexedSeq}s whose {@code apply(i)} reads the backing array, so that path skips Scala's iterator without
+   * naming either class (the same source compiles on both lines); the boxing itself happened inside Spark and
+   * cannot be avoided through the UDF API. The iterator path is the fallback for other Seq implementations.
    */
   static float[] toFloatArray(Seq<?> seq) {
     if (seq == null) {
       return null;
     }
-    if (seq instanceof WrappedArray) {
-      Object backing = ((WrappedArray<?>) seq).array();
-      if (backing instanceof float[]) {
-        return (float[]) backing; // VectorMath never writes to its inputs
-      }
-      if (backing instanceof Object[]) {
-        Object[] values = (Object[]) backing;
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-          if (values[i] == null) {
-            return null;
-          }
-          out[i] = ((Number) values[i]).floatValue();
-        }
-        return out;
-      }
-    }
     float[] out = new float[seq.length()];
+    if (seq instanceof IndexedSeq) {
+      for (int i = 0; i < out.length; i++) {
+        Object value = seq.apply(i);
+        if (value == null) {
+          return null;
+        }
+        out[i] = ((Number) value).floatValue();
+      }
+      return out;
+    }
     Iterator<?> it = seq.iterator();
     for (int i = 0; it.hasNext(); i++) {
       Object value = it.next();

@@ -15,7 +15,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import scala.collection.JavaConverters;
-import scala.collection.mutable.WrappedArray;
 
 public class FaceUdfsTest extends SparkTestBase {
 
@@ -117,15 +116,31 @@ public class FaceUdfsTest extends SparkTestBase {
   @Test
   public void testArrayArgumentClass() {
     // Documents the conversion FaceUdfs.toFloatArray relies on for its fast path.
+    boolean scala212 = scala.util.Properties.versionNumberString().startsWith("2.12.");
+    String expected = scala212
+        ? "scala.collection.mutable.WrappedArray$ofRef" // Spark 3.5
+        : "scala.collection.mutable.ArraySeq$ofRef"; // Spark 4
     assertThat(sql("SELECT arg_class(array(1f, 2f))"))
-        .as("Spark 3.5 passes array<float> to Java UDFs as a WrappedArray of boxed Floats")
-        .containsExactly(row(WrappedArray.ofRef.class.getName()));
+        .as("Spark passes array<float> to Java UDFs as an array wrapper over boxed Floats (Scala %s)",
+            scala.util.Properties.versionNumberString())
+        .containsExactly(row(expected));
+    assertThat(scala.collection.IndexedSeq.class.isAssignableFrom(classForName(expected)))
+        .as("%s is an IndexedSeq: FaceUdfs.toFloatArray's indexed path", expected)
+        .isTrue();
+  }
+
+  private static Class<?> classForName(String name) {
+    try {
+      return Class.forName(name);
+    } catch (ClassNotFoundException e) {
+      throw new AssertionError(name + " is not on the classpath", e);
+    }
   }
 
   @Test
   public void testToFloatArrayPaths() {
-    assertThat(FaceUdfs.toFloatArray(WrappedArray.make(new float[] {1f, 2f})))
-        .as("Primitive-backed WrappedArray")
+    assertThat(FaceUdfs.toFloatArray(scala.Predef$.MODULE$.wrapFloatArray(new float[] {1f, 2f})))
+        .as("Primitive-backed array wrapper (indexed path)")
         .containsExactly(1f, 2f);
     assertThat(FaceUdfs.toFloatArray(JavaConverters.asScalaBuffer(Arrays.<Object>asList(1f, 2.5d, 3))))
         .as("Generic Seq fallback, mixed numbers")
