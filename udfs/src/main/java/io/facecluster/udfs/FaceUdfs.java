@@ -72,7 +72,7 @@ public final class FaceUdfs {
    *
    * <p>Spark passes array columns as a {@code scala.collection.Seq}, in practice an indexed wrapper over an
    * {@code Object[]} of already-boxed elements (e.g. {@code java.lang.Float}): {@code WrappedArray.ofRef} on
-   * Spark 3.5 (Scala 2.12), {@code mutable.ArraySeq.ofRef} on Spark 4 (Scala 2.13). Both are {@code
+   * Spark 3.5 (Scala 2.12), {@code immutable.ArraySeq.ofRef} on Spark 4 (Scala 2.13). Both are {@code
    * IndexedSeq}s whose {@code apply(i)} reads the backing array, so that path skips Scala's iterator without
    * naming either class (the same source compiles on both lines); the boxing itself happened inside Spark and
    * cannot be avoided through the UDF API. The iterator path is the fallback for other Seq implementations.

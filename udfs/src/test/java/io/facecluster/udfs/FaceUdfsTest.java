@@ -119,7 +119,7 @@ public class FaceUdfsTest extends SparkTestBase {
     boolean scala212 = scala.util.Properties.versionNumberString().startsWith("2.12.");
     String expected = scala212
         ? "scala.collection.mutable.WrappedArray$ofRef" // Spark 3.5
-        : "scala.collection.mutable.ArraySeq$ofRef"; // Spark 4
+        : "scala.collection.immutable.ArraySeq$ofRef"; // Spark 4
     assertThat(sql("SELECT arg_class(array(1f, 2f))"))
         .as("Spark passes array<float> to Java UDFs as an array wrapper over boxed Floats (Scala %s)",
             scala.util.Properties.versionNumberString())
