@@ -4,6 +4,7 @@ import io.facecluster.config.ArgParser;
 import io.facecluster.config.JobConfig;
 import io.facecluster.config.ResolvedConfig;
 import io.facecluster.config.RunOptions;
+import io.facecluster.io.S3aCredentials;
 import io.facecluster.pipeline.FaceSelection;
 import io.facecluster.udfs.FaceUdfs;
 import java.io.PrintStream;
@@ -43,6 +44,8 @@ final class RunCommand {
       b.master(master != null ? master : "local[*]");
     }
     SparkSession spark = b.getOrCreate();
+    // conf/spark-defaults.conf's S3A credentials chain is an SDK v1 class; on Spark 4 (SDK v2) it needs mapping.
+    S3aCredentials.adapt(spark.sparkContext().hadoopConfiguration());
     FaceUdfs.register(spark);
     return spark;
   }
