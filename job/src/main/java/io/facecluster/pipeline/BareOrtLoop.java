@@ -8,8 +8,8 @@ import io.facecluster.image.Blobs;
 import io.facecluster.image.DecodedImage;
 import io.facecluster.image.ImageDecoder;
 import io.facecluster.image.Letterbox;
+import io.facecluster.image.TensorBuffer;
 import io.facecluster.models.ModelSpec;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.opencv.core.Mat;
 
 /**
@@ -42,7 +43,8 @@ public final class BareOrtLoop {
 
   private BareOrtLoop() {}
 
-  public static Result run(List<Path> images, FaceModels models, int workers) throws Exception {
+  /** @param models one set per worker (the sessions are shared; detector and embedder are per thread) */
+  public static Result run(List<Path> images, Supplier<FaceModels> models, int workers) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     try {
       List<Future<long[]>> parts = new ArrayList<>();
@@ -51,7 +53,11 @@ public final class BareOrtLoop {
         for (int i = w; i < images.size(); i += workers) {
           mine.add(images.get(i));
         }
-        parts.add(pool.submit(() -> worker(mine, models)));
+        parts.add(pool.submit(() -> {
+          try (FaceModels mineModels = models.get()) {
+            return worker(mine, mineModels);
+          }
+        }));
       }
       long faces = 0;
       long detect = 0;
@@ -82,11 +88,13 @@ public final class BareOrtLoop {
     long detectNs = 0;
     long embedNs = 0;
     List<Mat> crops = new ArrayList<>();
+    TensorBuffer input = new TensorBuffer();
     for (Path p : images) {
       try (DecodedImage img = decoder.decode(Files.readAllBytes(p));
           Letterbox lb = Letterbox.of(img.bgr(), models.detector().longSide(), din.width(), din.height(), din.sizeMultiple(), din.padBgr())) {
-        float[] blob = Blobs.nchw(List.of(lb.image()), din.rgb(), din.mean(), din.scale());
-        try (OnnxTensor t = OnnxTensor.createTensor(io.facecluster.models.OrtSessions.env(), FloatBuffer.wrap(blob),
+        int n = 3 * lb.image().rows() * lb.image().cols();
+        Blobs.nchw(List.of(lb.image()), din.rgb(), din.mean(), din.scale(), input.bytes(n));
+        try (OnnxTensor t = OnnxTensor.createTensor(io.facecluster.models.OrtSessions.env(), input.floats(n),
             new long[] {1, 3, lb.image().rows(), lb.image().cols()})) {
           detectNs += timed(models.detector().session(), Map.of(din.name(), t));
         }
@@ -97,20 +105,22 @@ public final class BareOrtLoop {
         }
       }
       while (crops.size() >= batch) {
-        embedNs += embedBatch(crops.subList(0, batch), models, ein);
+        embedNs += embedBatch(crops.subList(0, batch), models, ein, input);
         crops.subList(0, batch).clear();
       }
     }
     if (!crops.isEmpty()) {
-      embedNs += embedBatch(crops, models, ein);
+      embedNs += embedBatch(crops, models, ein, input);
     }
     return new long[] {faces, detectNs, embedNs};
   }
 
-  private static long embedBatch(List<Mat> crops, FaceModels models, ModelSpec.Input in) throws OrtException {
-    float[] blob = Blobs.nchw(crops, in.rgb(), in.mean(), in.scale());
+  private static long embedBatch(List<Mat> crops, FaceModels models, ModelSpec.Input in, TensorBuffer input)
+      throws OrtException {
+    int n = crops.size() * 3 * in.height() * in.width();
+    Blobs.nchw(crops, in.rgb(), in.mean(), in.scale(), input.bytes(n));
     long ns;
-    try (OnnxTensor t = OnnxTensor.createTensor(io.facecluster.models.OrtSessions.env(), FloatBuffer.wrap(blob),
+    try (OnnxTensor t = OnnxTensor.createTensor(io.facecluster.models.OrtSessions.env(), input.floats(n),
         new long[] {crops.size(), 3, in.height(), in.width()})) {
       ns = timed(models.embedder().session(), Map.of(in.name(), t));
     }
