@@ -12,12 +12,18 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facecluster.TestData;
 import io.facecluster.output.Schemas;
 import io.facecluster.udfs.SparkTestBase;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +63,10 @@ class NotebookSqlTest extends SparkTestBase {
       assertThat(note.sql()).as("%s: every form has a default, so the note runs as imported", n)
           .allSatisfy(p -> assertThat(p.forms().values()).allSatisfy(f -> assertThat(f.getDefaultValue())
               .as("default of form '%s' in '%s'", f.getName(), p.title()).isNotNull()));
+      Set<String> forms = new TreeSet<>();
+      note.sql().forEach(p -> forms.addAll(p.forms().keySet()));
+      assertThat(readmeForms(n.replace(".zpln", ""))).as("%s: forms listed in the README's Notebooks table", n)
+          .isEqualTo(forms);
       // The job registers the functions on the tests' session too: a note that forgot to is caught here.
       int register = titles.indexOf("Functions of the udfs jar");
       for (int k = 0; k < note.paragraphs().size(); k++) {
@@ -80,6 +90,25 @@ class NotebookSqlTest extends SparkTestBase {
     assertThatThrownBy(() -> NoteRunner.run(spark, large, Map.of("output", out.runOut)))
         .as("27 thumbnails of 200 px").isInstanceOf(AssertionError.class)
         .hasMessageContaining("paragraph 'Find a face'").hasMessageContaining("which Zeppelin cuts at 102400");
+  }
+
+  /** The backquoted names in the last cell of the README's table row for a note. */
+  private static Set<String> readmeForms(String note) {
+    String readme;
+    try {
+      readme = Files.readString(TestData.root().resolve("README.md"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String row = readme.lines().filter(l -> l.startsWith("| `" + note + "` |")).findFirst()
+        .orElseThrow(() -> new AssertionError("README: no Notebooks table row for " + note));
+    String cell = row.substring(row.lastIndexOf('|', row.length() - 2) + 1);
+    Set<String> names = new TreeSet<>();
+    Matcher m = Pattern.compile("`([^`]+)`").matcher(cell);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
   }
 
   /** A copy of a note with one replacement in one paragraph's text. */
