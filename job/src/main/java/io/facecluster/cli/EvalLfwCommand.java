@@ -7,6 +7,7 @@ import io.facecluster.config.ResolvedConfig;
 import io.facecluster.eval.LfwEvaluation;
 import io.facecluster.eval.LfwReport;
 import io.facecluster.eval.LfwScores;
+import io.facecluster.report.RunReport;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ final class EvalLfwCommand {
       sb.append(String.format("    fold %2s  threshold %.4f  accuracy %.2f %%%n", f.get("fold"), f.get("threshold"),
           100 * (Double) f.get("accuracy")));
     }
+    sb.append("  report:  ").append(RunReport.lfw(spark, config, summary)).append('\n');
     out.print(sb);
     return 0;
   }

@@ -6,6 +6,7 @@ import io.facecluster.config.ResolvedConfig;
 import io.facecluster.config.RunOptions;
 import io.facecluster.io.S3aCredentials;
 import io.facecluster.pipeline.FaceSelection;
+import io.facecluster.report.RunReport;
 import io.facecluster.udfs.FaceUdfs;
 import java.io.PrintStream;
 import java.util.Map;
@@ -30,6 +31,7 @@ final class RunCommand {
     RunJob job = new RunJob(spark, config, FaceSelection.ALL);
     Map<String, Object> summary = job.run();
     out.println(SummaryTable.format(summary));
+    out.println("  report:  " + RunReport.run(spark, config, summary));
     return 0;
   }
 
