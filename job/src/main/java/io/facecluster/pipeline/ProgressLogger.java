@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * one line when each stage ends, so every stage shows its final counts whatever the interval. For example:
  *
  * <pre>
- * run 2024-03-05: extract 1:02 | 1200/35000 images (3.4 %), 1433 faces, 19.4 images/s, ETA 29:53 | Spark tasks 18/547 | task time read 3.1 s, decode 40.2 s, ...
- * run 2024-03-05: extract done in 30:11 | 35000/35000 images, 41230 faces, 19.3 images/s | ...
- * run 2024-03-05: cluster 0:40 | 35000/35000 images, 41230 faces | Spark tasks 120/400
+ * run 2024-03-05: extract 1:02 | 1200/35000 images (3.4 %), 1433 faces, 19.4 images/s, ETA 29:53
+ *     | Spark tasks 18/547 (1 stage) | task time read 3.1 s, decode 40.2 s, detect 130.5 s, align 2.0 s, ...
+ * run 2024-03-05: extract done in 30:11 | 35000/35000 images (100.0 %), 41230 faces, 19.3 images/s | ...
+ * run 2024-03-05: cluster 0:40 | 35000/35000 images, 41230 faces | Spark tasks 120/400 (2 stages)
  * </pre>
  *
  * Images (decoded or not: every file counts) and faces (embedded) come from the pipeline's accumulators, which

@@ -72,7 +72,8 @@ class ConfFileTest {
     for (String line : lines) {
       if (!line.isBlank() && !OPTION.matcher(line).matches()) {
         assertThat(line).as("a line that is neither an option line nor a comment").startsWith("#");
-        assertThat(line).as("a comment that looks like a mistyped option line").doesNotMatch("^#\\s*[a-z][a-z0-9.-]*\\s*=.*");
+        assertThat(line).as("a comment that looks like a mistyped option line")
+            .doesNotMatch("^#\\s*[a-z][a-z0-9.-]*\\s*=.*");
       }
     }
   }

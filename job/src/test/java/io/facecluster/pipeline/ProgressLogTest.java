@@ -121,8 +121,8 @@ class ProgressLogTest extends SparkTestBase {
         .containsPattern("\\n  error +" + summary.at("/counts/error").asLong() + "\\n")
         .containsPattern("\\n  faces +" + summary.at("/counts/faces").asLong() + "\\n")
         .containsPattern("\\n  rate +\\d+\\.\\d files/s \\(pipeline\\+write\\)\\n")
-        .containsPattern("\\n  task time +read \\d+\\.\\d s, decode \\d+\\.\\d s, detect \\d+\\.\\d s, align \\d+\\.\\d s, "
-            + "embed \\d+\\.\\d s \\(summed over tasks\\)\\n")
+        .containsPattern("\\n  task time +read \\d+\\.\\d s, decode \\d+\\.\\d s, detect \\d+\\.\\d s, "
+            + "align \\d+\\.\\d s, embed \\d+\\.\\d s \\(summed over tasks\\)\\n")
         .endsWith("summary.json\n");
     assertThat(summary.at("/counts/error").asLong()).as("broken files: corrupt, truncated, empty, text")
         .isEqualTo(4);
