@@ -11,7 +11,10 @@ import io.facecluster.udfs.SparkTestBase;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -81,14 +84,30 @@ class ProgressLogTest extends SparkTestBase {
     List<String> done = lines("run progress: extract done in \\d+:\\d\\d \\| ");
     assertThat(done).as("the extract stage's final line; log:%n%s", log).hasSize(1);
     Matcher m = Pattern.compile("\\| (\\d+)/(\\d+) images \\(100\\.0 %\\), (\\d+) faces, (\\d+\\.\\d) images/s \\| "
-        + "task time read \\d+\\.\\d s, decode \\d+\\.\\d s, detect (\\d+\\.\\d) s, align \\d+\\.\\d s, embed "
-        + "(\\d+\\.\\d) s$").matcher(done.get(0));
+        + "task time (.+)$").matcher(done.get(0));
     assertThat(m.find()).as("extract line: %s", done.get(0)).isTrue();
     assertThat(Integer.parseInt(m.group(1))).as("images done (sample + bad files)").isEqualTo(files);
     assertThat(Integer.parseInt(m.group(2))).as("images in all").isEqualTo(files);
     assertThat(Long.parseLong(m.group(3))).as("faces embedded = summary faces").isEqualTo(faces).isPositive();
     assertThat(Double.parseDouble(m.group(4))).as("images/s").isPositive();
-    assertThat(Double.parseDouble(m.group(5))).as("detect task time, s").isPositive();
+    Map<String, Double> taskTime = seconds(m.group(5));
+    List<String> inSummary = new ArrayList<>();
+    summary.at("/timings_ms/task_time_by_stage").fieldNames().forEachRemaining(inSummary::add);
+    assertThat(taskTime.keySet()).as("pipeline stages in the task time, as in summary.json")
+        .containsExactlyElementsOf(inSummary).contains("read", "decode", "detect", "align", "embed");
+    assertThat(taskTime.get("detect")).as("detect task time, s").isPositive();
+    assertThat(taskTime.get("embed")).as("embed task time, s").isPositive();
+  }
+
+  /** "read 0.1 s, decode 0.0 s, ..." as stage -> seconds, in order. */
+  private static Map<String, Double> seconds(String list) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String part : list.split(", ")) {
+      Matcher m = Pattern.compile("(\\w+) (\\d+\\.\\d) s").matcher(part);
+      assertThat(m.matches()).as("task time entry '%s'", part).isTrue();
+      out.put(m.group(1), Double.parseDouble(m.group(2)));
+    }
+    return out;
   }
 
   @Test
@@ -122,7 +141,7 @@ class ProgressLogTest extends SparkTestBase {
         .containsPattern("\\n  faces +" + summary.at("/counts/faces").asLong() + "\\n")
         .containsPattern("\\n  rate +\\d+\\.\\d files/s \\(pipeline\\+write\\)\\n")
         .containsPattern("\\n  task time +read \\d+\\.\\d s, decode \\d+\\.\\d s, detect \\d+\\.\\d s, "
-            + "align \\d+\\.\\d s, embed \\d+\\.\\d s \\(summed over tasks\\)\\n")
+            + "(\\w+ \\d+\\.\\d s, )*embed \\d+\\.\\d s(, \\w+ \\d+\\.\\d s)* \\(summed over tasks\\)\\n")
         .endsWith("summary.json\n");
     assertThat(summary.at("/counts/error").asLong()).as("broken files: corrupt, truncated, empty, text")
         .isEqualTo(4);
