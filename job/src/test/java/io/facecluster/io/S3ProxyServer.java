@@ -121,6 +121,19 @@ public final class S3ProxyServer implements AutoCloseable {
     conf.set("fs.s3a.connection.timeout", "20000");
   }
 
+  /** Whether S3A runs on AWS SDK v2 (Hadoop 3.4 and later: the Spark 4 line) rather than SDK v1 (Hadoop 3.3). */
+  public static boolean hadoopUsesSdkV2() {
+    String[] v = org.apache.hadoop.util.VersionInfo.getVersion().split("\\.");
+    int major = Integer.parseInt(v[0]);
+    return major > 3 || (major == 3 && Integer.parseInt(v[1]) >= 4);
+  }
+
+  /** The credentials provider interface S3A loads providers as on this Hadoop. */
+  public static String providerInterface() {
+    return hadoopUsesSdkV2() ? "software.amazon.awssdk.auth.credentials.AwsCredentialsProvider"
+        : "com.amazonaws.auth.AWSCredentialsProvider";
+  }
+
   public int port() {
     return port;
   }
