@@ -37,8 +37,14 @@ if [[ ! -f "$TARGET/facecluster-job.jar" || ! -f "$TARGET/spark-classpath.txt" ]
   (cd "$HERE" && mvn -B -q -Dstyle.color=never -DskipTests package) >&2
 fi
 
+# $OUT is replaced on each run: refuse a folder that this script did not make.
+if [[ -e "$OUT" && ! -e "$OUT/.standalone-cluster" ]]; then
+  echo "$OUT exists and is not an output of $0: choose another --out" >&2
+  exit 2
+fi
 rm -rf "$OUT"
 mkdir -p "$OUT/spark/jars"
+touch "$OUT/.standalone-cluster"
 tr ':' '\n' < "$TARGET/spark-classpath.txt" | while read -r jar; do ln -s "$jar" "$OUT/spark/jars/"; done
 
 OPENS=(java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent
