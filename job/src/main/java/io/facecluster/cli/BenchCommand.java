@@ -5,7 +5,6 @@ import io.facecluster.config.ConfigOption;
 import io.facecluster.config.PipelineConfig;
 import io.facecluster.config.ResolvedConfig;
 import io.facecluster.config.RunOptions;
-import io.facecluster.models.ModelSpec;
 import io.facecluster.output.Schemas;
 import io.facecluster.output.SummaryWriter;
 import io.facecluster.pipeline.BareOrtLoop;
@@ -17,9 +16,10 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -29,7 +29,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * `bench`: on the same images, the bare bound of the models ({@link BareOrtLoop}: only session.run timed, one
  * loop per core) and the job end to end on embedded Spark (read, decode, detect, align, embed, write
- * Parquet); prints images/s and faces/s of both and the line `job/bare ratio: X.XX`, writes bench.json.
+ * Parquet), repeated; prints images/s and faces/s of both and the line `job/bare ratio: X.XX`, writes
+ * bench.json, stages.csv and stages.png (time per image by stage, {@link BenchReport}).
  */
 final class BenchCommand {
   static final String USAGE = "usage: submit.sh bench --images <dir> --output <dir> [--limit N] [pipeline options]";
@@ -40,7 +41,9 @@ final class BenchCommand {
       + "job's Parquet output");
   static final ConfigOption<Boolean> SCALING = ConfigOption.bool("scaling", "true", "also run the job on one "
       + "core (embedded mode: the Spark session is restarted with local[1]) and report the speed-up");
-  static final List<ConfigOption<?>> OPTIONS = RunOptions.concat(List.of(IMAGES, LIMIT, OUTPUT, SCALING),
+  static final ConfigOption<Integer> REPEAT = ConfigOption.positiveInt("repeat", "3", "repetitions of (bare loop, "
+      + "job); the median repetition's ratio is reported");
+  static final List<ConfigOption<?>> OPTIONS = RunOptions.concat(List.of(IMAGES, LIMIT, OUTPUT, SCALING, REPEAT),
       RunOptions.PIPELINE);
 
   private BenchCommand() {}
@@ -73,73 +76,57 @@ final class BenchCommand {
     }
     List<Path> images = images(c.require(IMAGES), c.require(LIMIT));
     String output = c.require(OUTPUT);
+    int repeat = c.require(REPEAT);
     SparkSession spark = RunCommand.session("facecluster bench", p.master());
     int cores = spark.sparkContext().defaultParallelism();
 
-    // Specs and files loaded and verified once; the bare bound first, on the JVM-wide sessions (one intra-op
-    // thread each, as a task gets), then the job on the same sessions.
+    // Specs and files loaded and verified once; the bare bound runs on the JVM-wide sessions (one intra-op
+    // thread each, as a task gets) with one detector/embedder per worker, the job on the same sessions.
     FaceExtraction extraction = new FaceExtraction(spark, p, FaceSelection.ALL);
-    FaceModels models = extraction.localModels(1);
-    ModelSpec det = extraction.detector();
-    ModelSpec emb = extraction.embedder();
+    Supplier<FaceModels> models = () -> extraction.localModels(1);
     BareOrtLoop.run(images.subList(0, Math.min(images.size(), 20 * cores)), models, cores); // warm-up
-    BareOrtLoop.Result bare = BareOrtLoop.run(images, models, cores);
-    BareOrtLoop.Result bareOne = c.require(SCALING) && cores > 1 ? BareOrtLoop.run(images, models, 1) : null;
+    // The job's warm-up: JIT of the task, Parquet writer and Spark's own code, one partition per core.
+    timeJob(spark, extraction, images.subList(0, Math.min(images.size(), cores * p.imagesPerPartition())),
+        output + "/warm-up");
 
-    // The job: the same images through FaceExtraction, written as Parquet.
-    double jobSeconds = timeJob(spark, extraction, images, output + "/images");
+    // Repetitions, each the bare bound then the job on the same images: the two see the same machine state,
+    // and the median repetition is the headline (single runs spread by a few per cent).
+    List<BenchReport.Rep> reps = new ArrayList<>();
+    for (int r = 0; r < repeat; r++) {
+      BareOrtLoop.Result bare = BareOrtLoop.run(images, models, cores);
+      extraction.metrics().reset();
+      Stopwatch.resetRssPeak();
+      double seconds = timeJob(spark, extraction, images, output + "/images");
+      reps.add(new BenchReport.Rep(bare, seconds, extraction.metrics().millisByStage(), Stopwatch.rssPeakMib()));
+    }
     long jobFaces = spark.read().schema(Schemas.IMAGE_RESULT).parquet(output + "/images")
         .selectExpr("sum(face_count)").first().getLong(0);
-    Map<String, Long> stages = extraction.metrics().millisByStage();
 
-    // Scaling: the job again on one core (embedded mode only: a cluster's master is not ours to change).
-    Double oneCore = null;
+    // Scaling: both again on one core (the job in embedded mode only: a cluster's master is not ours to change).
+    BenchReport.Scaling scaling = null;
     if (c.require(SCALING) && p.master() == null && spark.sparkContext().master().startsWith("local")
         && cores > 1) {
+      double bareOne = BareOrtLoop.run(images, models, 1).imagesPerSecond();
       spark.stop();
       SparkSession single = RunCommand.session("facecluster bench 1 core", "local[1]");
-      oneCore = images.size() / timeJob(single, new FaceExtraction(single, p, FaceSelection.ALL), images,
-          output + "/images-1core");
+      FaceExtraction one = new FaceExtraction(single, p, FaceSelection.ALL);
+      timeJob(single, one, images.subList(0, Math.min(images.size(), p.imagesPerPartition())),
+          output + "/warm-up-1core");
+      double jobOne = images.size() / timeJob(single, one, images, output + "/images-1core");
+      scaling = new BenchReport.Scaling(bareOne, jobOne);
       spark = single;
     }
 
-    double jobRate = images.size() / jobSeconds;
-    double ratio = jobRate / bare.imagesPerSecond();
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("images", images.size());
-    r.put("cores", cores);
-    r.put("detector", det.name());
-    r.put("embedder", emb.name());
-    r.put("bare", Map.of("images_per_s", bare.imagesPerSecond(), "faces_per_s", bare.facesPerSecond(),
-        "faces", bare.faces(), "detect_run_s", bare.detectSeconds(), "embed_run_s", bare.embedSeconds(),
-        "wall_s", bare.wallSeconds()));
-    r.put("job", Map.of("images_per_s", jobRate, "faces_per_s", jobFaces / jobSeconds, "faces", jobFaces,
-        "wall_s", jobSeconds, "task_time_by_stage_ms", stages));
-    r.put("job_bare_ratio", ratio);
-    if (oneCore != null) {
-      r.put("job_one_core_images_per_s", oneCore);
-      r.put("scaling_all_cores_vs_one", jobRate / oneCore);
-    }
-    if (bareOne != null) {
-      r.put("bare_one_core_images_per_s", bareOne.imagesPerSecond());
-      r.put("bare_scaling_all_cores_vs_one", bare.imagesPerSecond() / bareOne.imagesPerSecond());
-    }
-    r.put("memory", Stopwatch.memory());
-    SummaryWriter.writeJson(spark.sparkContext().hadoopConfiguration(), output, "bench.json", r);
-    out.printf("bench: %d images, %d cores, %s + %s%n", images.size(), cores, det.name(), emb.name());
-    out.printf("  bare ORT loop  %7.1f images/s  %7.1f faces/s  (detect runs %.1f s, embed runs %.1f s)%n",
-        bare.imagesPerSecond(), bare.facesPerSecond(), bare.detectSeconds(), bare.embedSeconds());
-    out.printf("  job (Spark)    %7.1f images/s  %7.1f faces/s  (%.1f s)%n", jobRate, jobFaces / jobSeconds,
-        jobSeconds);
-    if (bareOne != null) {
-      out.printf("  bare, 1 core   %7.1f images/s  (scaling %d cores / 1: x %.2f)%n", bareOne.imagesPerSecond(),
-          cores, bare.imagesPerSecond() / bareOne.imagesPerSecond());
-    }
-    if (oneCore != null) {
-      out.printf("  job, 1 core    %7.1f images/s  (scaling %d cores / 1: x %.2f)%n", oneCore, cores,
-          jobRate / oneCore);
-    }
-    out.printf("job/bare ratio: %.2f%n", ratio);
+    BenchReport report = new BenchReport(images.size(), cores, extraction.detector().name(),
+        extraction.embedder().name(), ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(), jobFaces, reps,
+        scaling);
+    Map<String, Object> json = report.json();
+    json.put("memory", Stopwatch.memory());
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+    SummaryWriter.writeJson(hadoop, output, "bench.json", json);
+    report.writeCsv(hadoop, output + "/stages.csv");
+    report.writePng(hadoop, output + "/stages.png");
+    report.print(out);
     return 0;
   }
 

@@ -11,6 +11,7 @@ import io.facecluster.output.RunTables;
 import io.facecluster.output.Schemas;
 import io.facecluster.output.SummaryWriter;
 import io.facecluster.pipeline.FaceSelection;
+import io.facecluster.report.RunReport;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,7 @@ final class EvalClustersCommand {
         + " best-threshold accuracy %.2f %% at %.3f%n", pairs.get("same_pairs"), pairs.get("different_pairs"),
         pairs.get("mean_cosine_same"), pairs.get("mean_cosine_different"),
         100 * pairs.get("best_threshold_accuracy"), pairs.get("best_threshold"));
+    out.println("  report:  " + RunReport.evalClusters(spark, config, summary));
     return 0;
   }
 }

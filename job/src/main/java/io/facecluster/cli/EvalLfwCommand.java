@@ -7,6 +7,7 @@ import io.facecluster.config.ResolvedConfig;
 import io.facecluster.eval.LfwEvaluation;
 import io.facecluster.eval.LfwReport;
 import io.facecluster.eval.LfwScores;
+import io.facecluster.report.RunReport;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,11 @@ final class EvalLfwCommand {
 
   private EvalLfwCommand() {}
 
+  /** Everything `eval-lfw` does with its arguments before Spark starts (the Airflow DAG's test calls this too). */
+  static EvalLfwConfig config(ArgParser.Parsed parsed) {
+    return EvalLfwConfig.from(ResolvedConfig.resolve(EvalOptions.LFW_ALL, parsed.values(), parsed.confFile()));
+  }
+
   @SuppressWarnings("unchecked")
   static int execute(String[] args, PrintStream out) {
     ArgParser.Parsed parsed = ArgParser.parse("eval-lfw", EvalOptions.LFW_ALL, args);
@@ -26,8 +32,7 @@ final class EvalLfwCommand {
       out.print(ArgParser.help(USAGE, EvalOptions.LFW_ALL));
       return 0;
     }
-    EvalLfwConfig config = EvalLfwConfig.from(ResolvedConfig.resolve(EvalOptions.LFW_ALL, parsed.values(),
-        parsed.confFile()));
+    EvalLfwConfig config = config(parsed);
     SparkSession spark = RunCommand.session("facecluster eval-lfw " + config.runId(), config.pipeline().master());
     LfwEvaluation evaluation = new LfwEvaluation(spark, config);
     LfwScores scores = evaluation.score();
@@ -49,6 +54,7 @@ final class EvalLfwCommand {
       sb.append(String.format("    fold %2s  threshold %.4f  accuracy %.2f %%%n", f.get("fold"), f.get("threshold"),
           100 * (Double) f.get("accuracy")));
     }
+    sb.append("  report:  ").append(RunReport.lfw(spark, config, summary)).append('\n');
     out.print(sb);
     return 0;
   }

@@ -5,6 +5,7 @@ import io.facecluster.config.JobConfig;
 import io.facecluster.config.ResolvedConfig;
 import io.facecluster.config.RunOptions;
 import io.facecluster.pipeline.FaceSelection;
+import io.facecluster.report.RunReport;
 import io.facecluster.udfs.FaceUdfs;
 import java.io.PrintStream;
 import java.util.Map;
@@ -27,12 +28,18 @@ final class RunCommand {
       out.print(ArgParser.help(USAGE, RunOptions.ALL));
       return 0;
     }
-    JobConfig config = JobConfig.from(ResolvedConfig.resolve(RunOptions.ALL, parsed.values(), parsed.confFile()));
+    JobConfig config = config(parsed);
     SparkSession spark = session(config);
     RunJob job = new RunJob(spark, config, FaceSelection.ALL);
     Map<String, Object> summary = job.run();
     out.println(SummaryTable.format(summary));
+    out.println("  report:  " + RunReport.run(spark, config, summary));
     return 0;
+  }
+
+  /** Everything `run` does with its arguments before Spark starts (the Airflow DAG's test calls this too). */
+  static JobConfig config(ArgParser.Parsed parsed) {
+    return JobConfig.from(ResolvedConfig.resolve(RunOptions.ALL, parsed.values(), parsed.confFile()));
   }
 
   /** The active session (spark-submit, notebooks, tests), or an embedded local one when none is configured. */

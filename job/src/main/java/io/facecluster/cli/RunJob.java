@@ -75,22 +75,29 @@ public final class RunJob {
     StageMetrics metrics = extraction.metrics();
     ModelSpec embedder = extraction.embedder();
     Dataset<Row> results = extraction.apply(paths, files).persist(StorageLevel.MEMORY_AND_DISK());
-    try (ProgressLogger progress = new ProgressLogger("run " + config.runId(), metrics, files, 30)) {
+    try (ProgressLogger progress = new ProgressLogger(spark.sparkContext(), "run " + config.runId(), metrics, files,
+        config.progressIntervalSeconds())) {
+      // Stages of the progress log: extract (the persisted pipeline runs while the images table is written),
+      // write (faces table, from the cache), cluster (clustering and the clusters table), summary (counts).
+      progress.stage("extract");
       RunTables.write(results.withColumn("run_id", lit(config.runId())), Schemas.IMAGES, config.output(), "images");
       Dataset<Row> faces = results.filter(col("status").equalTo(Schemas.OK))
           .select(col("path"), explode(col("faces")).as("f"))
           .select(col("f.face_id").as("face_id"), col("path"), col("f.box").as("box"), col("f.score").as("score"),
               col("f.landmarks").as("landmarks"), col("f.embedding").as("embedding"),
               lit(embedder.name()).as("embedder"), gate().as("gate"), lit(config.runId()).as("run_id"));
+      progress.stage("write");
       RunTables.write(faces, Schemas.FACES, config.output(), "faces");
       long tPipeline = System.nanoTime();
 
+      progress.stage("cluster");
       // Gated faces (too small, low score) keep their rows but take the noise label instead of a cluster.
       Dataset<Row> clusters = cluster(faces.filter(col("gate").isNull()))
           .unionByName(faces.filter(col("gate").isNotNull()).select(col("face_id"), lit(-1L).as("cluster_id")))
           .withColumn("run_id", lit(config.runId()));
       RunTables.write(clusters, Schemas.CLUSTERS, config.output(), "clusters");
       long tCluster = System.nanoTime();
+      progress.stage("summary");
 
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("run_id", config.runId());

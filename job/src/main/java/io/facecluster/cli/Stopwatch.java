@@ -63,7 +63,20 @@ final class Stopwatch {
     return out;
   }
 
-  private static long rssPeakMib() {
+  /**
+   * Restarts the process's peak resident set (Linux: "5" into /proc/self/clear_refs), so that the next
+   * {@link #memory()} reports the peak of one phase; false where the kernel does not allow it.
+   */
+  static boolean resetRssPeak() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+      return true;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  static long rssPeakMib() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {

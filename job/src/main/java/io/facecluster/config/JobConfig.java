@@ -26,6 +26,7 @@ public record JobConfig(
     double minScore,
     List<String> extensions,
     boolean inputManifest,
+    double progressIntervalSeconds,
     PipelineConfig pipeline,
     Map<String, String> raw) implements Serializable {
 
@@ -56,7 +57,8 @@ public record JobConfig(
     return new JobConfig(input, output, runId, k, method,
         c.get(RunOptions.CLUSTER_THRESHOLD), GraphConfig.from(c), c.require(RunOptions.CLUSTER_MAX_ITER),
         c.require(RunOptions.CLUSTER_SEED), c.require(RunOptions.MIN_FACE_SIZE), c.require(RunOptions.MIN_SCORE), ext,
-        c.require(RunOptions.INPUT_MANIFEST), PipelineConfig.from(c), c.asMap());
+        c.require(RunOptions.INPUT_MANIFEST), c.require(RunOptions.PROGRESS_INTERVAL), PipelineConfig.from(c),
+        c.asMap());
   }
 
   /** A run id names output partitions and paths: a short plain token. */

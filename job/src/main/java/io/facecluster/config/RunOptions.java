@@ -57,6 +57,9 @@ public final class RunOptions {
   public static final ConfigOption<Boolean> INPUT_MANIFEST = ConfigOption.bool("input.manifest", "false",
       "--input is a manifest: one line per image, or per box, `path` or `path<TAB>x1<TAB>y1<TAB>x2<TAB>y2` "
       + "(relative paths against the manifest's folder); boxes are the person crops in --mode person");
+  public static final ConfigOption<Double> PROGRESS_INTERVAL = ConfigOption.positiveDouble(
+      "progress.interval-seconds", "30", "seconds between the progress lines the driver logs (INFO, io.facecluster): "
+      + "stage, images, faces, rate, ETA, Spark tasks");
   public static final ConfigOption<Integer> IMAGES_PER_PARTITION = ConfigOption.positiveInt(
       "input.images-per-partition", "64", "images per Spark partition (partitions are sized by count, not bytes)");
   public static final ConfigOption<Long> MAX_PIXELS = ConfigOption.positiveLong("image.max-pixels", "100000000",
@@ -108,7 +111,7 @@ public final class RunOptions {
   public static final List<ConfigOption<?>> ALL = concat(List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER,
       CLUSTER_THRESHOLD, CLUSTER_KNN, CLUSTER_MUTUAL, ONE_WAY_MARGIN, CLUSTER_MIN_SIZE, CLUSTER_MAX_SIZE, CLUSTER_INDEX, EXACT_LIMIT,
       IVF_CELL_SIZE, IVF_PROBES, IVF_TRAIN_SAMPLE, CLUSTER_MAX_ITER, CLUSTER_SEED, MIN_FACE_SIZE,
-      MIN_SCORE, EXTENSIONS, INPUT_MANIFEST), PIPELINE);
+      MIN_SCORE, EXTENSIONS, INPUT_MANIFEST, PROGRESS_INTERVAL), PIPELINE);
 
   public static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
     List<ConfigOption<?>> all = new java.util.ArrayList<>(a);

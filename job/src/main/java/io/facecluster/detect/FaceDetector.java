@@ -5,9 +5,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.facecluster.image.Blobs;
 import io.facecluster.image.Letterbox;
+import io.facecluster.image.TensorBuffer;
 import io.facecluster.models.ModelSpec;
 import io.facecluster.models.OrtSessions;
-import java.nio.FloatBuffer;
+import io.facecluster.models.PinnedOutputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,10 @@ import org.opencv.core.Mat;
 
 /**
  * Runs a detector spec on one image (batch 1: images differ in size): letterbox, normalise as the spec says,
- * run the shared session, decode, NMS, and map boxes back to image pixels.
+ * run the shared session, decode, NMS, and map boxes back to image pixels. One instance per task (the session
+ * is shared; the input buffer is the instance's own and reused for every image, so not thread-safe).
  */
-public final class FaceDetector {
+public final class FaceDetector implements AutoCloseable {
   private final ModelSpec spec;
   private final OrtSession session;
   private final DetectionDecoder decoder;
@@ -26,6 +28,10 @@ public final class FaceDetector {
   private final double nmsIou;
 
   private final int secondLongSide;
+  private long runNanos;
+  private final TensorBuffer input = new TensorBuffer();
+  private final PinnedOutputs outputs = new PinnedOutputs();
+  private final DetectionDecoder.Outputs decoderOutputs = decoderOutputs();
 
   public FaceDetector(ModelSpec spec, OrtSession session, int longSide, Double minScore, Double nmsIou) {
     this(spec, session, longSide, 0, minScore, nmsIou);
@@ -58,6 +64,11 @@ public final class FaceDetector {
     return session;
   }
 
+  /** Nanoseconds this detector (one task's) spent inside session.run so far. */
+  public long runNanos() {
+    return runNanos;
+  }
+
   public List<Detection> detect(Mat bgr) throws OrtException {
     List<Detection> first = detect(bgr, longSide);
     if (secondLongSide <= 0) {
@@ -73,38 +84,47 @@ public final class FaceDetector {
     try (Letterbox lb = Letterbox.of(bgr, longSide, in.width(), in.height(), in.sizeMultiple(), in.padBgr())) {
       int h = lb.image().rows();
       int w = lb.image().cols();
-      float[] blob = Blobs.nchw(List.of(lb.image()), in.rgb(), in.mean(), in.scale());
-      try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.env(), FloatBuffer.wrap(blob),
-              new long[] {1, 3, h, w});
-          OrtSession.Result result = OrtSessions.run(session, Map.of(in.name(), input))) {
-        List<Detection> kept = Nms.apply(decoder.decode(outputs(result), h, w, minScore), nmsIou);
-        List<Detection> out = new ArrayList<>(kept.size());
-        for (Detection d : kept) {
-          out.add(d.unscale(lb.scale()));
-        }
-        return out;
+      int n = 3 * h * w;
+      Blobs.nchw(List.of(lb.image()), in.rgb(), in.mean(), in.scale(), input.bytes(n));
+      long[] shape = {1, 3, h, w};
+      try (OnnxTensor tensor = OnnxTensor.createTensor(OrtSessions.env(), input.floats(n), shape)) {
+        long t0 = System.nanoTime();
+        outputs.run(session, Map.of(in.name(), tensor), shape);
+        runNanos += System.nanoTime() - t0;
       }
+      List<Detection> kept = Nms.apply(decoder.decode(decoderOutputs, h, w, minScore), nmsIou);
+      List<Detection> out = new ArrayList<>(kept.size());
+      for (Detection d : kept) {
+        out.add(d.unscale(lb.scale()));
+      }
+      return out;
     }
   }
 
-  private DetectionDecoder.Outputs outputs(OrtSession.Result result) {
+  /** Frees this task's output tensors (the session is shared and stays open). */
+  @Override
+  public void close() {
+    outputs.close();
+  }
+
+  private DetectionDecoder.Outputs decoderOutputs() {
     return new DetectionDecoder.Outputs() {
       @Override
       public float[] values(String name) {
-        FloatBuffer fb = tensor(name).getFloatBuffer();
-        float[] out = new float[fb.remaining()];
-        fb.get(out);
-        return out;
+        try {
+          return outputs.values(name);
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException("Model spec '" + spec.name() + "': " + e.getMessage(), e);
+        }
       }
 
       @Override
       public long[] shape(String name) {
-        return tensor(name).getInfo().getShape();
-      }
-
-      private OnnxTensor tensor(String name) {
-        return (OnnxTensor) result.get(name).orElseThrow(() -> new IllegalStateException("Model spec '"
-            + spec.name() + "': the model has no output '" + name + "'"));
+        try {
+          return outputs.shape(name);
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException("Model spec '" + spec.name() + "': " + e.getMessage(), e);
+        }
       }
     };
   }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.facecluster.image.Blobs;
+import io.facecluster.image.TensorBuffer;
 import io.facecluster.models.Constants;
 import io.facecluster.models.ModelSpec;
 import io.facecluster.models.OrtSessions;
@@ -17,13 +18,16 @@ import org.opencv.core.Mat;
 
 /**
  * Embeds aligned face crops in batches of up to `batchSize` per session run, and L2-normalises each
- * embedding so that cosine similarity is a dot product downstream.
+ * embedding so that cosine similarity is a dot product downstream. One instance per task: the session is
+ * shared, the input buffer is reused for every batch (not thread-safe).
  */
 public final class FaceEmbedder {
   private final ModelSpec spec;
   private final OrtSession session;
   private final int batchSize;
   private final boolean flip;
+  private long runNanos;
+  private final TensorBuffer input = new TensorBuffer();
 
   /** @param flip embed each crop and its mirror image in the same run, sum them, then L2-normalise */
   public FaceEmbedder(ModelSpec spec, OrtSession session, int batchSize, boolean flip) {
@@ -43,6 +47,11 @@ public final class FaceEmbedder {
 
   public int batchSize() {
     return batchSize;
+  }
+
+  /** Nanoseconds this embedder (one task's) spent inside session.run so far. */
+  public long runNanos() {
+    return runNanos;
   }
 
   /** One embedding per crop, in order; crops must be the spec's input size. */
@@ -90,16 +99,23 @@ public final class FaceEmbedder {
 
   private float[][] runSession(List<Mat> batch) throws OrtException {
     ModelSpec.Input in = spec.input();
-    float[] blob = in.nhwc() ? Blobs.nhwc(batch, in.rgb(), in.mean(), in.scale())
-        : Blobs.nchw(batch, in.rgb(), in.mean(), in.scale());
     long[] shape = in.nhwc() ? new long[] {batch.size(), in.height(), in.width(), 3}
         : new long[] {batch.size(), 3, in.height(), in.width()};
+    int n = batch.size() * 3 * in.height() * in.width();
+    if (in.nhwc()) {
+      input.floats(n).put(Blobs.nhwc(batch, in.rgb(), in.mean(), in.scale()));
+    } else {
+      Blobs.nchw(batch, in.rgb(), in.mean(), in.scale(), input.bytes(n));
+    }
     Map<String, OnnxTensor> inputs = new HashMap<>();
-    try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.env(), FloatBuffer.wrap(blob), shape);
+    try (OnnxTensor tensor = OnnxTensor.createTensor(OrtSessions.env(), input.floats(n), shape);
         Constants constants = Constants.of(spec)) {
-      inputs.put(in.name(), input);
+      inputs.put(in.name(), tensor);
       inputs.putAll(constants.tensors());
-      try (OrtSession.Result result = OrtSessions.run(session, inputs)) {
+      long t0 = System.nanoTime();
+      OrtSession.Result result = OrtSessions.run(session, inputs);
+      runNanos += System.nanoTime() - t0;
+      try (result) {
         return embeddings(result, batch.size());
       }
     }

@@ -69,12 +69,15 @@ public final class LfwEvaluation {
             element_at(col("faces"), 1).getField("embedding").as("embedding"),
             element_at(col("faces"), 1).getField("detection").as("detection"))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    try (ProgressLogger progress = new ProgressLogger("eval-lfw", extraction.metrics(), images.size(), 20)) {
+    try (ProgressLogger progress = new ProgressLogger(spark.sparkContext(), "eval-lfw", extraction.metrics(),
+        images.size(), 20)) {
+      progress.stage("extract");
       Map<String, Long> sources = new LinkedHashMap<>();
       for (Row r : faces.groupBy("status", "detection").count().collectAsList()) {
         sources.put(r.getString(0) + (r.isNullAt(1) ? "" : ":" + r.getString(1)), r.getLong(2));
       }
       faces.createOrReplaceTempView("lfw_faces");
+      progress.stage("score");
       List<Row> pairRows = new ArrayList<>();
       for (LfwPairs.Pair p : pairs.pairs()) {
         pairRows.add(RowFactory.create(p.fold(), root + "/" + p.a(), root + "/" + p.b(), p.same()));

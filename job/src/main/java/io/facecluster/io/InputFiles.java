@@ -154,6 +154,10 @@ public final class InputFiles {
   public static byte[] read(Configuration conf, String path) throws IOException {
     Path p = new Path(path);
     FileSystem fs = p.getFileSystem(conf);
+    if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
+      // Photos carry no Hadoop .crc files: the checksum layer would only add a lookup per open.
+      fs = local.getRaw();
+    }
     FileStatus st = fs.getFileStatus(p);
     if (st.getLen() > MAX_FILE_BYTES) {
       throw new IOException("file too large: " + st.getLen() + " bytes (limit " + MAX_FILE_BYTES + ")");

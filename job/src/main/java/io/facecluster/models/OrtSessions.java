@@ -65,6 +65,20 @@ public final class OrtSessions {
     }
   }
 
+  /** The same, writing the outputs into `pinned` tensors of the caller (see {@link PinnedOutputs}). */
+  public static OrtSession.Result run(OrtSession session, Map<String, OnnxTensor> inputs,
+      Map<String, OnnxTensor> pinned) throws OrtException {
+    IN_USE.readLock().lock();
+    try {
+      if (closing) {
+        throw new ModelException("ONNX Runtime sessions are closed: the JVM is shutting down");
+      }
+      return session.run(inputs, pinned);
+    } finally {
+      IN_USE.readLock().unlock();
+    }
+  }
+
   /** Sessions created in this JVM for one model file (by sha256), whatever the thread count. */
   public static int createdFor(ModelSpec spec) {
     AtomicInteger n = CREATED_BY_MODEL.get(modelKey(spec));

@@ -30,12 +30,17 @@ public final class SummaryWriter {
 
   /** Writes `<output>/<name>` as indented JSON, replacing it. */
   public static void writeJson(Configuration conf, String output, String name, Map<String, Object> summary) {
-    Path p = new Path(RunTables.path(output, name));
+    writeBytes(conf, RunTables.path(output, name), toJson(summary).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Writes one small file (local, hdfs:// or s3a://), replacing it. */
+  public static void writeBytes(Configuration conf, String path, byte[] bytes) {
+    Path p = new Path(path);
     try {
       FileSystem fs = p.getFileSystem(conf);
       fs.setWriteChecksum(false);
       try (OutputStream out = fs.create(p, true)) {
-        out.write(toJson(summary).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.write(bytes);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + p + ": " + e.getMessage(), e);

@@ -26,16 +26,18 @@ final class BatchingIterator implements Iterator<Row> {
   private final Configuration conf;
   private final FileProcessor processor;
   private final FaceEmbedder embedder;
+  private final io.facecluster.detect.FaceDetector detector;
   private final StageMetrics metrics;
   private final Deque<Row> ready = new ArrayDeque<>();
   private boolean finished;
 
-  BatchingIterator(Iterator<Row> paths, Configuration conf, FileProcessor processor, FaceEmbedder embedder,
+  BatchingIterator(Iterator<Row> paths, Configuration conf, FileProcessor processor, FaceModels models,
       StageMetrics metrics) {
     this.paths = paths;
     this.conf = conf;
     this.processor = processor;
-    this.embedder = embedder;
+    this.embedder = models.embedder();
+    this.detector = models.detector();
     this.metrics = metrics;
   }
 
@@ -47,6 +49,10 @@ final class BatchingIterator implements Iterator<Row> {
     if (ready.isEmpty() && !finished) {
       finished = true;
       metrics.partitionDone();
+      metrics.add(Stage.EMBED_RUN, embedder.runNanos());
+      if (detector != null) {
+        metrics.add(Stage.DETECT_RUN, detector.runNanos());
+      }
     }
     return !ready.isEmpty();
   }

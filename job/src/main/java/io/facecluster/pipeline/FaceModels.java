@@ -9,11 +9,23 @@ import io.facecluster.models.OrtSessions;
 import io.facecluster.models.OrtSessions.ModelBytes;
 
 /**
- * The detector, aligner and embedder of one task, built on the JVM-wide sessions. The same construction
+ * The detector, aligner and embedder of one task (not shared between threads: they reuse their tensors),
+ * built on the JVM-wide sessions. The same construction
  * serves the Spark partitions, the evaluation commands and the tests, so all of them run one code path.
  */
 public record FaceModels(FaceDetector detector, FaceDetector fallbackDetector, LandmarkRefiner refiner,
-    FaceAligner aligner, FaceEmbedder embedder) {
+    FaceAligner aligner, FaceEmbedder embedder) implements AutoCloseable {
+
+  /** Frees the task's own buffers (the JVM-wide sessions stay open for the next task). */
+  @Override
+  public void close() {
+    if (detector != null) {
+      detector.close();
+    }
+    if (fallbackDetector != null) {
+      fallbackDetector.close();
+    }
+  }
 
   public static FaceModels create(ModelSpec detectorSpec, ModelBytes detectorBytes, ModelSpec embedderSpec,
       ModelBytes embedderBytes, PipelineSettings settings, int threads, Runnable onSessionCreated) {

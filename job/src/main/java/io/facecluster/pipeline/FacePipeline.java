@@ -33,11 +33,14 @@ public final class FacePipeline implements MapPartitionsFunction<Row, Row> {
     TaskContext task = TaskContext.get();
     int threads = task == null ? 1 : Math.max(1, task.cpus());
     FaceModels built = FaceModels.create(models, settings, threads, () -> metrics.sessionsCreated(1));
+    if (task != null) {
+      task.addTaskCompletionListener((TaskContext ctx) -> built.close());
+    }
     ImageDecoder decoder = new ImageDecoder(settings.maxPixels());
     FileProcessor processor = built.detector() == null
         ? new PersonCropProcessor(decoder, models.embedder().input().width(), models.embedder().input().height(),
             metrics::add)
         : new ImageProcessor(decoder, built, settings.selection(), metrics::add);
-    return new BatchingIterator(paths, hadoopConf.value().get(), processor, built.embedder(), metrics);
+    return new BatchingIterator(paths, hadoopConf.value().get(), processor, built, metrics);
   }
 }

@@ -61,6 +61,15 @@ public final class StageMetrics implements Serializable {
     return partitions.value();
   }
 
+  /** Zeroes every counter (driver side), e.g. after a warm-up run that should not count. */
+  public void reset() {
+    nanos.values().forEach(LongAccumulator::reset);
+    sessionsCreated.reset();
+    partitions.reset();
+    images.reset();
+    faces.reset();
+  }
+
   public Map<String, Long> millisByStage() {
     Map<String, Long> out = new LinkedHashMap<>();
     nanos.forEach((s, acc) -> out.put(s.label(), acc.value() / 1_000_000));

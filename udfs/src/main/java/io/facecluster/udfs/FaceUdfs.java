@@ -6,6 +6,7 @@ import java.util.RandomAccess;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.types.DataTypes;
 import scala.collection.Iterator;
 import scala.collection.Seq;
@@ -20,12 +21,15 @@ import scala.collection.mutable.WrappedArray;
  *   euclidean_distance(array&lt;float&gt; a, array&lt;float&gt; b) -&gt; float
  *   l2_normalize(array&lt;float&gt; v)                        -&gt; array&lt;float&gt;
  *   bbox_iou(array&lt;float&gt; box_a, array&lt;float&gt; box_b)   -&gt; float  -- [x1, y1, x2, y2]
+ *   face_thumbnail(string path, array&lt;float&gt; box, int size) -&gt; string -- JPEG data URI
  * </pre>
  *
  * <p>NULL rules (details in {@link VectorMath}): a NULL array, an array containing a NULL element,
  * or arrays of different lengths give NULL. {@code cosine_similarity} with a zero vector gives NULL
  * (not NaN); {@code l2_normalize} returns a zero vector unchanged; {@code bbox_iou} gives NULL for
  * a box that is not 4 values with {@code x2 > x1, y2 > y1}, and 0 for boxes that do not overlap.
+ * {@code face_thumbnail} gives NULL for such a box too, and for a file it cannot read or decode
+ * (see {@link FaceThumbnail}).
  *
  * <p>Any numeric array is accepted, not only array&lt;float&gt;: Java UDFs registered without
  * input types get no implicit casts, and SQL literals such as {@code array(1.0, 0.5)} are
@@ -64,6 +68,24 @@ public final class FaceUdfs {
             "l2_normalize",
             (UDF1<Seq<?>, List<Float>>) v -> asList(VectorMath.l2normalize(toFloatArray(v))),
             DataTypes.createArrayType(DataTypes.FloatType, false));
+    FaceThumbnail thumbnail = new FaceThumbnail(spark.sparkContext().hadoopConfiguration());
+    spark
+        .udf()
+        .register(
+            "face_thumbnail",
+            (UDF3<String, Seq<?>, Object, String>)
+                (path, box, size) -> thumbnail.dataUri(path, toFloatArray(box), toInt(size)),
+            DataTypes.StringType);
+  }
+
+  /** An integer argument of any SQL integer type (no implicit casts for Java UDFs); else null. */
+  static Integer toInt(Object value) {
+    if (value instanceof Integer || value instanceof Long || value instanceof Short
+        || value instanceof Byte) {
+      long v = ((Number) value).longValue();
+      return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? (int) v : null;
+    }
+    return null;
   }
 
   /**
