@@ -7,6 +7,7 @@
 # with conf/spark-defaults.conf; extra spark-submit arguments (--master, --deploy-mode, --num-executors, ...)
 # go in $SPARK_SUBMIT_ARGS. Without Spark, the same main class runs on embedded local Spark (local[*]), with
 # the settings of conf/spark-defaults.conf passed as system properties. FACECLUSTER_EMBEDDED=1 forces that.
+# Embedded, `--spark-master spark://host:port` makes this JVM the driver of a standalone cluster's app.
 # The project is built first (mvn package) when the job jar is missing.
 set -euo pipefail
 
@@ -54,8 +55,14 @@ OPENS=(java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio ja
   java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar)
 JAVA_FLAGS=()
 for p in "${OPENS[@]}"; do JAVA_FLAGS+=("--add-opens=java.base/$p=ALL-UNNAMED"); done
+# With --spark-master spark://... the driver runs here and executors run elsewhere: they get the job jar and
+# the S3A jars from this list as spark.jars (what spark-submit's primary jar and --jars do); local[*] ignores it.
+EXECUTOR_JARS="$JAR,$(ls "$HERE"/job/target/s3a-jars/*.jar | paste -sd, -)"
+# FACECLUSTER_JAVA_OPTS comes last so that its -D settings win (e.g. -Dspark.driver.host=<an address the
+# cluster's workers reach> for a master on another machine).
 # shellcheck disable=SC2086
-exec java ${FACECLUSTER_JAVA_OPTS:--Xmx4g} "${JAVA_FLAGS[@]}" "${SPARK_PROPS[@]}" \
+exec java "${JAVA_FLAGS[@]}" "${SPARK_PROPS[@]}" \
   -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 -Dspark.ui.enabled=false \
-  -Dlog4j2.configurationFile="file:$LOG4J" \
+  -Dlog4j2.configurationFile="file:$LOG4J" -Dfacecluster.executor-jars="$EXECUTOR_JARS" \
+  ${FACECLUSTER_JAVA_OPTS:--Xmx4g} \
   -cp "$JAR:$(cat "$CLASSPATH_FILE")" "$MAIN" "$@"

@@ -18,6 +18,9 @@ final class RunCommand {
   static final String USAGE = "usage: submit.sh run --input <dir|glob|s3a://bucket/prefix> --output <dir|s3a://...> "
       + "[--run-id ID] [--k N] [--cluster auto|kmeans|bisecting|threshold] [--conf FILE] [options]";
 
+  /** System property set by submit.sh's embedded mode: the job jar and the S3A jars, comma-separated. */
+  static final String EXECUTOR_JARS = "facecluster.executor-jars";
+
   private RunCommand() {}
 
   static int execute(String[] args, PrintStream out) {
@@ -47,8 +50,17 @@ final class RunCommand {
 
   static SparkSession session(String appName, String master) {
     SparkSession.Builder b = SparkSession.builder().appName(appName);
-    if (!new SparkConf().contains("spark.master")) {
+    SparkConf conf = new SparkConf();
+    if (!conf.contains("spark.master")) {
       b.master(master != null ? master : "local[*]");
+    }
+    String effective = conf.get("spark.master", master != null ? master : "local[*]");
+    String executorJars = System.getProperty(EXECUTOR_JARS);
+    boolean inProcess = effective.equals("local") || effective.startsWith("local[");
+    if (!inProcess && executorJars != null && !conf.contains("spark.jars")) {
+      // submit.sh's embedded driver against a cluster (--spark-master spark://...): executors in other JVMs
+      // load the job's classes and the S3A jars from spark.jars, as spark-submit would ship them.
+      b.config("spark.jars", executorJars);
     }
     SparkSession spark = b.getOrCreate();
     // conf/spark-defaults.conf's S3A credentials chain is an SDK v1 class; on Spark 4 (SDK v2) it needs mapping.
