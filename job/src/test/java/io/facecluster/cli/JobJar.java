@@ -28,8 +28,13 @@ final class JobJar {
     // Classes are already compiled by this build: without incremental compilation Maven only recompiles
     // stale sources, so the classes this test JVM runs from are left alone (with it, the jar that `package`
     // makes of udfs counts as a changed dependency and the whole module would be recompiled under us).
+    // The Spark line under test (-Pspark4 or not), passed by surefire, so that the jar matches the classes.
+    String line = System.getProperty("facecluster.maven.args", "").trim();
+    if (line.isEmpty()) {
+      throw new IllegalStateException("system property facecluster.maven.args is not set (the pom's surefire does)");
+    }
     Process p = new ProcessBuilder("mvn", "-B", "-q", "-Dstyle.color=never", "-DskipTests",
-        "-Dmaven.compiler.useIncrementalCompilation=false", "package")
+        "-Dmaven.compiler.useIncrementalCompilation=false", line, "package")
         .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
