@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.facecluster.align.BoxCrop;
 import io.facecluster.image.Blobs;
+import io.facecluster.image.TensorBuffer;
 import io.facecluster.models.ModelSpec;
 import io.facecluster.models.OrtSessions;
 import java.nio.FloatBuffer;
@@ -22,6 +23,8 @@ import org.opencv.core.Mat;
 public final class LandmarkRefiner {
   private final ModelSpec spec;
   private final OrtSession session;
+  // one per task (FaceModels): the input tensor's buffer is reused for every image
+  private final TensorBuffer input = new TensorBuffer();
 
   public LandmarkRefiner(ModelSpec spec, OrtSession session) {
     this.spec = spec;
@@ -46,10 +49,11 @@ public final class LandmarkRefiner {
         boxes[i] = new float[] {cx - w / 2, cy - h / 2, w, h};
         crops.add(BoxCrop.crop(bgr, boxes[i][0], boxes[i][1], w, h, in.width(), in.height()));
       }
-      float[] blob = Blobs.nchw(crops, in.rgb(), in.mean(), in.scale());
+      int n = faces.size() * 3 * in.height() * in.width();
+      Blobs.nchw(crops, in.rgb(), in.mean(), in.scale(), input.bytes(n));
       long[] shape = {faces.size(), 3, in.height(), in.width()};
-      try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.env(), FloatBuffer.wrap(blob), shape);
-          OrtSession.Result result = OrtSessions.run(session, Map.of(in.name(), input))) {
+      try (OnnxTensor tensor = OnnxTensor.createTensor(OrtSessions.env(), input.floats(n), shape);
+          OrtSession.Result result = OrtSessions.run(session, Map.of(in.name(), tensor))) {
         String name = spec.output("landmarks");
         FloatBuffer fb = ((OnnxTensor) result.get(name).orElseThrow(() -> new IllegalStateException(
             "Model spec '" + spec.name() + "': the model has no output '" + name + "'"))).getFloatBuffer();
