@@ -75,26 +75,69 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   /**
-   * PUT /bucket signed with AWS signature version 2 (S3Proxy accepts v2 and v4). A plain HTTP request rather
-   * than an AWS SDK client: S3A uses SDK v1 on Hadoop 3.3 (Spark 3.5) and SDK v2 on Hadoop 3.5 (Spark 4), and
-   * the tests run on both lines.
+   * PUT /bucket. Plain HTTP requests rather than an AWS SDK client: S3A uses SDK v1 on Hadoop 3.3 (Spark 3.5)
+   * and SDK v2 on Hadoop 3.5 (Spark 4), and the tests run on both lines.
    */
   private void createBucket(String bucket) throws Exception {
-    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
-    Mac mac = Mac.getInstance("HmacSHA1");
-    mac.init(new SecretKeySpec(SECRET_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-    String signature = Base64.getEncoder().encodeToString(
-        mac.doFinal(("PUT\n\n\n" + date + "\n/" + bucket).getBytes(StandardCharsets.UTF_8)));
-    HttpRequest put = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + bucket))
-        .header("Date", date)
-        .header("Authorization", "AWS " + ACCESS_KEY + ":" + signature)
-        .PUT(HttpRequest.BodyPublishers.noBody())
-        .build();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(put, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = signed("PUT", "/" + bucket, "");
     if (response.statusCode() != 200) {
       throw new IllegalStateException("S3Proxy refused to create bucket " + bucket + ": HTTP "
           + response.statusCode() + " " + response.body());
     }
+  }
+
+  /**
+   * Every key under `prefix` in `bucket`, straight from the server (no S3A in between: what a test sees is what
+   * is stored, directory markers and temporary files included). Fails past one page (1,000 keys).
+   */
+  public List<String> keys(String bucket, String prefix) throws Exception {
+    String xml = okBody(signed("GET", "/" + bucket + "/",
+        "?prefix=" + java.net.URLEncoder.encode(prefix, StandardCharsets.UTF_8)));
+    if (xml.contains("<IsTruncated>true</IsTruncated>")) {
+      throw new IllegalStateException("more than one page of keys under " + prefix);
+    }
+    return xmlValues(xml, "Key");
+  }
+
+  /** Keys of the multipart uploads started and neither completed nor aborted in `bucket` (ListMultipartUploads). */
+  public List<String> pendingUploads(String bucket) throws Exception {
+    return xmlValues(okBody(signed("GET", "/" + bucket + "/?uploads", "")), "Key");
+  }
+
+  private static String okBody(HttpResponse<String> r) {
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("S3Proxy answered HTTP " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  private static List<String> xmlValues(String xml, String element) {
+    List<String> out = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + element + ">([^<]*)</" + element + ">")
+        .matcher(xml);
+    while (m.find()) {
+      out.add(m.group(1).replace("&quot;", "\"").replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">")
+          .replace("&amp;", "&"));
+    }
+    return out;
+  }
+
+  /**
+   * A request signed with AWS signature version 2 (S3Proxy accepts v2 and v4): `resource` is the path with its
+   * sub-resource (`?uploads`), which v2 signs; `query` is appended unsigned (`?prefix=...`).
+   */
+  private HttpResponse<String> signed(String method, String resource, String query) throws Exception {
+    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
+    Mac mac = Mac.getInstance("HmacSHA1");
+    mac.init(new SecretKeySpec(SECRET_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+    String signature = Base64.getEncoder().encodeToString(
+        mac.doFinal((method + "\n\n\n" + date + "\n" + resource).getBytes(StandardCharsets.UTF_8)));
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + resource + query))
+        .header("Date", date)
+        .header("Authorization", "AWS " + ACCESS_KEY + ":" + signature)
+        .method(method, HttpRequest.BodyPublishers.noBody())
+        .build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
   private boolean accepting() {
@@ -119,6 +162,21 @@ public final class S3ProxyServer implements AutoCloseable {
     conf.set("fs.s3a.retry.limit", "2");
     conf.setBoolean("fs.s3a.impl.disable.cache", true);
     conf.set("fs.s3a.connection.timeout", "20000");
+  }
+
+  /**
+   * S3A settings for one bucket only (`fs.s3a.bucket.<bucket>.*`), pointing at 127.0.0.1:`port`: this server,
+   * or a proxy in front of it. Other tests' buckets in the same JVM keep their own settings.
+   */
+  public static void configureBucket(Configuration conf, String bucket, int port) {
+    String b = "fs.s3a.bucket." + bucket + ".";
+    conf.set(b + "endpoint", "http://127.0.0.1:" + port);
+    conf.set(b + "path.style.access", "true");
+    conf.set(b + "connection.ssl.enabled", "false");
+    conf.set(b + "aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    conf.set(b + "access.key", ACCESS_KEY);
+    conf.set(b + "secret.key", SECRET_KEY);
+    conf.set(b + "endpoint.region", "us-east-1");
   }
 
   /** Whether S3A runs on AWS SDK v2 (Hadoop 3.4 and later: the Spark 4 line) rather than SDK v1 (Hadoop 3.3). */
