@@ -131,11 +131,20 @@ final class BenchCommand {
   }
 
   private static double timeJob(SparkSession spark, FaceExtraction extraction, List<Path> images, String out) {
-    Dataset<Row> paths = spark.createDataset(images.stream().map(x -> x.toUri().toString()).toList(),
+    Dataset<Row> paths = spark.createDataset(images.stream().map(BenchCommand::hadoopPath).toList(),
         Encoders.STRING()).toDF("path");
     long t0 = System.nanoTime();
     extraction.apply(paths, images.size()).write().mode("overwrite").parquet(out);
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /**
+   * A local file as the job's paths are written (`file:/dir/name`, as listing gives them), not as a URI: Hadoop
+   * takes `%20` in a path string literally, so `Path.toUri()` (which escapes spaces, `%`, `#`, unicode) would
+   * name a file that does not exist and the job would time an error instead of the image.
+   */
+  static String hadoopPath(Path file) {
+    return "file:" + file.toAbsolutePath();
   }
 
   static List<Path> images(String dir, int limit) {
