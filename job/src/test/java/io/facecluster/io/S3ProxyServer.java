@@ -30,13 +30,23 @@ public final class S3ProxyServer implements AutoCloseable {
   public static final String SECRET_KEY = "facecluster-test-secret";
   private final Process process;
   private final int port;
+  private final String accessKey;
+  private final String secretKey;
 
-  private S3ProxyServer(Process process, int port) {
+  private S3ProxyServer(Process process, int port, String accessKey, String secretKey) {
     this.process = process;
     this.port = port;
+    this.accessKey = accessKey;
+    this.secretKey = secretKey;
   }
 
   public static S3ProxyServer start(Path baseDir, String... buckets) throws Exception {
+    return startWithKeys(baseDir, ACCESS_KEY, SECRET_KEY, buckets);
+  }
+
+  /** A server that accepts only these keys (a test of where a secret ends up gives a distinctive one). */
+  public static S3ProxyServer startWithKeys(Path baseDir, String accessKey, String secretKey, String... buckets)
+      throws Exception {
     Files.createDirectories(baseDir);
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -46,11 +56,11 @@ public final class S3ProxyServer implements AutoCloseable {
     Files.write(props, List.of(
         "s3proxy.endpoint=http://127.0.0.1:" + port,
         "s3proxy.authorization=aws-v2-or-v4",
-        "s3proxy.identity=" + ACCESS_KEY,
-        "s3proxy.credential=" + SECRET_KEY,
+        "s3proxy.identity=" + accessKey,
+        "s3proxy.credential=" + secretKey,
         "jclouds.provider=transient",
-        "jclouds.identity=" + ACCESS_KEY,
-        "jclouds.credential=" + SECRET_KEY));
+        "jclouds.identity=" + accessKey,
+        "jclouds.credential=" + secretKey));
     Path jar = TestData.root().resolve("job/target/test-tools/s3proxy-jar-with-dependencies.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("S3Proxy jar missing at " + jar + " (Maven copies it in generate-test-resources)");
@@ -59,7 +69,7 @@ public final class S3ProxyServer implements AutoCloseable {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-jar", jar.toString(), "--properties", props.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    S3ProxyServer server = new S3ProxyServer(p, port);
+    S3ProxyServer server = new S3ProxyServer(p, port, accessKey, secretKey);
     long deadline = System.currentTimeMillis() + 60_000;
     while (!server.accepting()) {
       if (!p.isAlive() || System.currentTimeMillis() > deadline) {
@@ -129,12 +139,12 @@ public final class S3ProxyServer implements AutoCloseable {
   private HttpResponse<String> signed(String method, String resource, String query) throws Exception {
     String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
     Mac mac = Mac.getInstance("HmacSHA1");
-    mac.init(new SecretKeySpec(SECRET_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+    mac.init(new SecretKeySpec(secretKey.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
     String signature = Base64.getEncoder().encodeToString(
         mac.doFinal((method + "\n\n\n" + date + "\n" + resource).getBytes(StandardCharsets.UTF_8)));
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + resource + query))
         .header("Date", date)
-        .header("Authorization", "AWS " + ACCESS_KEY + ":" + signature)
+        .header("Authorization", "AWS " + accessKey + ":" + signature)
         .method(method, HttpRequest.BodyPublishers.noBody())
         .build();
     return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -177,6 +187,19 @@ public final class S3ProxyServer implements AutoCloseable {
     conf.set(b + "access.key", ACCESS_KEY);
     conf.set(b + "secret.key", SECRET_KEY);
     conf.set(b + "endpoint.region", "us-east-1");
+  }
+
+  /**
+   * The `spark.hadoop.fs.s3a.*` settings of conf/spark-defaults.conf (what a deployed job runs with) as
+   * per-bucket settings of `bucket`, but the credentials chain: tests give their keys.
+   */
+  public static void applySparkDefaults(Configuration conf, String bucket) throws IOException {
+    for (String line : Files.readAllLines(TestData.root().resolve("conf/spark-defaults.conf"))) {
+      if (line.startsWith("spark.hadoop.fs.s3a.") && !line.startsWith("spark.hadoop.fs.s3a.aws.credentials")) {
+        String[] kv = line.substring("spark.hadoop.fs.s3a.".length()).split("\\s+", 2);
+        conf.set("fs.s3a.bucket." + bucket + "." + kv[0], kv[1].trim());
+      }
+    }
   }
 
   /** Whether S3A runs on AWS SDK v2 (Hadoop 3.4 and later: the Spark 4 line) rather than SDK v1 (Hadoop 3.3). */
