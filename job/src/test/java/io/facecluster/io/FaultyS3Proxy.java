@@ -154,6 +154,7 @@ public final class FaultyS3Proxy implements AutoCloseable {
   /** One client connection: requests in turn over one upstream connection (reopened when it closes). */
   private void serve(Socket client) {
     Socket upstream = null;
+    InputStream upstreamIn = null;
     try (client) {
       InputStream in = new BufferedInputStream(client.getInputStream());
       OutputStream out = client.getOutputStream();
@@ -191,19 +192,34 @@ public final class FaultyS3Proxy implements AutoCloseable {
         if (fault == Fault.SLOW) {
           Thread.sleep(SLOW_DELAY_MS);
         }
-        if (upstream == null || upstream.isClosed()) {
-          upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
-        }
-        upstream.getOutputStream().write(raw.toByteArray());
-        upstream.getOutputStream().flush();
-        InputStream upIn = new BufferedInputStream(upstream.getInputStream());
-        HttpMessage response;
-        do { // interim 1xx answers (S3Proxy's own 100 Continue) were already given to the client by us
-          response = HttpMessage.readHead(upIn);
-          if (response == null) {
-            throw new IOException("upstream closed without a response");
+        HttpMessage response = null;
+        InputStream upIn = null;
+        for (int attempt = 0; response == null; attempt++) {
+          if (upstream == null || upstream.isClosed()) {
+            upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+            upstreamIn = new BufferedInputStream(upstream.getInputStream());
           }
-        } while (response.status() / 100 == 1);
+          upIn = upstreamIn;
+          try {
+            upstream.getOutputStream().write(raw.toByteArray());
+            upstream.getOutputStream().flush();
+            response = finalHead(upIn);
+          } catch (IOException e) {
+            response = null;
+            if (attempt > 0) {
+              throw e;
+            }
+          }
+          if (response == null) {
+            // The server closed the kept-alive connection while it was idle: not a fault of ours to pass
+            // on uncounted, so resend once on a new connection (nothing reached the client yet).
+            upstream.close();
+            upstream = null;
+            if (attempt > 0) {
+              throw new IOException("upstream closed without a response");
+            }
+          }
+        }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         boolean untilClose = response.readResponseBody(upIn, body, request.method());
         byte[] all = concat(response.head(), body.toByteArray());
@@ -236,6 +252,15 @@ public final class FaultyS3Proxy implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** The final answer's head, skipping interim 1xx ones (S3Proxy's own 100 Continue: we answered it already). */
+  private static HttpMessage finalHead(InputStream in) throws IOException {
+    HttpMessage m;
+    do {
+      m = HttpMessage.readHead(in);
+    } while (m != null && m.status() / 100 == 1);
+    return m;
   }
 
   private synchronized Fault nextFault(Kind kind) {
