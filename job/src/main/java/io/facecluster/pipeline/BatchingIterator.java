@@ -127,11 +127,9 @@ final class BatchingIterator implements Iterator<Row> {
           r.embeddings[j] = e[i++];
         }
       }
-    } catch (Exception ex) {
-      // Images whose faces were in the failed batch become errors; face-less images keep their status.
-      pending.replaceAll(r -> r.crops.isEmpty() ? r
-          : ImageResult.error(r.path, "embedding failed: " + ex.getMessage(), r.width, r.height));
     } finally {
+      // No catch: the crops are the aligner's, all of the spec's size, so a failing run is the model's fault
+      // (ModelRunException), the same for every batch; it fails the task rather than mark the files `error`.
       all.forEach(Mat::release);
       metrics.add(Stage.EMBED, System.nanoTime() - t0);
     }
