@@ -73,13 +73,15 @@ final class ImageProcessor implements FileProcessor {
       } finally {
         clock.accept(Stage.ALIGN, System.nanoTime() - t2);
       }
+      // repeated boxes are one face: what was detected is what was kept plus what was dropped
+      int detected = aligned.faces().size() + aligned.dropped().size();
       if (aligned.faces().isEmpty()) {
-        return new ImageResult(path, Schemas.NO_FACE, count(found.faces().size(), "face") + " detected, none usable: "
+        return new ImageResult(path, Schemas.NO_FACE, count(detected, "face") + " detected, none usable: "
             + String.join("; ", aligned.dropped()), img.width(), img.height(), List.of(), List.of(),
             found.detection());
       }
       String reason = selection == FaceSelection.CENTRE ? "centre face (" + found.detection() + ")"
-          : count(aligned.faces().size(), "face") + " detected";
+          : count(detected, "face") + " detected";
       if (!aligned.dropped().isEmpty()) {
         reason += "; " + count(aligned.dropped().size(), "face") + " dropped: " + String.join("; ", aligned.dropped());
       }
