@@ -6,6 +6,7 @@ import static io.facecluster.TinyOnnx.ints;
 import static io.facecluster.TinyOnnx.node;
 import static io.facecluster.TinyOnnx.valueInfo;
 
+import io.facecluster.TestData;
 import io.facecluster.TinyOnnx;
 import io.facecluster.TinyOnnx.Msg;
 import java.nio.file.Files;
@@ -18,6 +19,15 @@ import java.nio.file.Path;
  */
 final class ConstantLandmarks {
   private ConstantLandmarks() {}
+
+  /** The shipped refiner's spec with this model as its file and no sha256 (a user's own file), in `dir`. */
+  static Path spec(Path dir) throws Exception {
+    write(dir.resolve("centre.onnx"));
+    String json = Files.readString(Path.of(TestData.modelsDir(), "landmarks-regression-retail-0009.json"))
+        .replaceAll("\"file\": \"[^\"]+\"", "\"file\": \"centre.onnx\"")
+        .replaceAll("\"sha256\": \"[0-9a-f]+\",", "");
+    return Files.writeString(dir.resolve("centre.json"), json);
+  }
 
   static Path write(Path file) throws Exception {
     float[] half = new float[10];
