@@ -67,11 +67,17 @@ final class BatchingIterator implements Iterator<Row> {
   private void fill() {
     List<ImageResult> pending = new ArrayList<>();
     int crops = 0;
-    while (paths.hasNext() && crops < embedder.batchSize()) {
-      Row input = paths.next();
-      ImageResult r = processOne(input.getString(0), boxes(input));
-      pending.add(r);
-      crops += r.crops.size();
+    try {
+      while (paths.hasNext() && crops < embedder.batchSize()) {
+        Row input = paths.next();
+        ImageResult r = processOne(input.getString(0), boxes(input));
+        pending.add(r);
+        crops += r.crops.size();
+      }
+    } catch (RuntimeException e) {
+      // a model fault fails the task: the crops already made for this batch are native memory, free them now
+      pending.forEach(r -> r.crops.forEach(Mat::release));
+      throw e;
     }
     embed(pending);
     for (ImageResult r : pending) {
