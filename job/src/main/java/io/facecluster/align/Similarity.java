@@ -45,6 +45,10 @@ public record Similarity(double a, double b, double tx, double ty) {
       cross += sx * dy - sy * dx;
       norm += sx * sx + sy * sy;
     }
+    if (!Double.isFinite(norm)) {
+      // NaN or infinite landmarks would give a NaN matrix and a black crop embedded as if it were a face
+      throw new IllegalArgumentException("source points are not finite numbers");
+    }
     if (norm == 0) {
       throw new IllegalArgumentException("source points are all the same point");
     }

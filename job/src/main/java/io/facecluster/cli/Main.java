@@ -2,12 +2,15 @@ package io.facecluster.cli;
 
 import io.facecluster.config.ConfigException;
 import io.facecluster.models.ModelException;
+import io.facecluster.models.ModelRunException;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Entry point of `submit.sh` and `spark-submit`: `<command> [options]`. Exit codes: 0 done, 1 the job failed,
- * 2 bad usage or configuration (reported in one line, without a stack trace).
+ * Entry point of `submit.sh` and `spark-submit`: `<command> [options]`. Exit codes: 0 done, 1 the job failed
+ * (a model fault is reported in one line, without a stack trace; the log has it), 2 bad usage or configuration
+ * (one line, without a stack trace).
  */
 public final class Main {
   static final String USAGE = String.join("\n",
@@ -61,6 +64,44 @@ public final class Main {
     } catch (ConfigException | ModelException e) {
       err.println("facecluster: error: " + e.getMessage());
       return 2;
+    } catch (Exception e) {
+      // Exception, not RuntimeException: Spark throws SparkException (checked) through Scala code.
+      String modelFault = modelFault(e);
+      if (modelFault == null) {
+        throw e;
+      }
+      err.println("facecluster: error: " + modelFault);
+      return 1;
     }
+  }
+
+  /**
+   * The one line of a {@link ModelRunException} under `e` (or of a {@link ModelException} raised in a task: a
+ * session an executor cannot create), or null. A task's exception reaches the driver
+   * wrapped in SparkExceptions (job aborted, stage failed after spark.task.maxFailures attempts, write failed):
+   * its cause chain holds the executor's exception when the driver could deserialise it; else only the text of
+   * the task's failure, "...ModelRunException: Model 'x': ..." with the executor's stack after it, is there.
+   */
+  static String modelFault(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ModelRunException || t instanceof ModelException) {
+        return firstLine(t.getMessage());
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage();
+      for (Class<?> c : List.of(ModelRunException.class, ModelException.class)) {
+        int at = m == null ? -1 : m.indexOf(c.getName() + ": ");
+        if (at >= 0) {
+          return firstLine(m.substring(at + c.getName().length() + 2));
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).strip();
   }
 }

@@ -1,36 +1,30 @@
 package io.facecluster.detect;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.facecluster.image.Blobs;
 import io.facecluster.image.Letterbox;
-import io.facecluster.image.TensorBuffer;
+import io.facecluster.models.ModelRunException;
 import io.facecluster.models.ModelSpec;
-import io.facecluster.models.OrtSessions;
-import io.facecluster.models.PinnedOutputs;
+import io.facecluster.models.OrtModel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.opencv.core.Mat;
 
 /**
  * Runs a detector spec on one image (batch 1: images differ in size): letterbox, normalise as the spec says,
- * run the shared session, decode, NMS, and map boxes back to image pixels. One instance per task (the session
- * is shared; the input buffer is the instance's own and reused for every image, so not thread-safe).
+ * run the model ({@link OrtModel}), decode, NMS, and map boxes back to image pixels. One instance per task (the
+ * session is shared; the model's buffers are the instance's own and reused for every image, so not
+ * thread-safe). A model fault is a {@link io.facecluster.models.ModelRunException}.
  */
 public final class FaceDetector implements AutoCloseable {
   private final ModelSpec spec;
-  private final OrtSession session;
+  private final OrtModel model;
   private final DetectionDecoder decoder;
   private final int longSide;
   private final double minScore;
   private final double nmsIou;
 
   private final int secondLongSide;
-  private long runNanos;
-  private final TensorBuffer input = new TensorBuffer();
-  private final PinnedOutputs outputs = new PinnedOutputs();
   private final DetectionDecoder.Outputs decoderOutputs = decoderOutputs();
 
   public FaceDetector(ModelSpec spec, OrtSession session, int longSide, Double minScore, Double nmsIou) {
@@ -45,7 +39,7 @@ public final class FaceDetector implements AutoCloseable {
       Double nmsIou) {
     this.secondLongSide = secondLongSide;
     this.spec = spec;
-    this.session = session;
+    this.model = new OrtModel(spec, session);
     this.decoder = DetectionDecoder.of(spec);
     this.longSide = longSide;
     this.minScore = minScore != null ? minScore : spec.thresholds().score();
@@ -61,15 +55,28 @@ public final class FaceDetector implements AutoCloseable {
   }
 
   public OrtSession session() {
-    return session;
+    return model.session();
+  }
+
+  /** This task's runner of the detector model (the bench's bare loop runs it on {@link #feed}'s input). */
+  public OrtModel model() {
+    return model;
   }
 
   /** Nanoseconds this detector (one task's) spent inside session.run so far. */
   public long runNanos() {
-    return runNanos;
+    return model.runNanos();
   }
 
-  public List<Detection> detect(Mat bgr) throws OrtException {
+  /** Writes a letterboxed image into the model's input as the spec says; returns the input's shape. */
+  public long[] feed(Mat letterboxed) {
+    ModelSpec.Input in = spec.input();
+    long[] shape = {1, 3, letterboxed.rows(), letterboxed.cols()};
+    Blobs.nchw(List.of(letterboxed), in.rgb(), in.mean(), in.scale(), model.input(shape));
+    return shape;
+  }
+
+  public List<Detection> detect(Mat bgr) {
     List<Detection> first = detect(bgr, longSide);
     if (secondLongSide <= 0) {
       return first;
@@ -79,20 +86,13 @@ public final class FaceDetector implements AutoCloseable {
     return Nms.apply(both, nmsIou);
   }
 
-  private List<Detection> detect(Mat bgr, int longSide) throws OrtException {
+  private List<Detection> detect(Mat bgr, int longSide) {
     ModelSpec.Input in = spec.input();
     try (Letterbox lb = Letterbox.of(bgr, longSide, in.width(), in.height(), in.sizeMultiple(), in.padBgr())) {
       int h = lb.image().rows();
       int w = lb.image().cols();
-      int n = 3 * h * w;
-      Blobs.nchw(List.of(lb.image()), in.rgb(), in.mean(), in.scale(), input.bytes(n));
-      long[] shape = {1, 3, h, w};
-      try (OnnxTensor tensor = OnnxTensor.createTensor(OrtSessions.env(), input.floats(n), shape)) {
-        long t0 = System.nanoTime();
-        outputs.run(session, Map.of(in.name(), tensor), shape);
-        runNanos += System.nanoTime() - t0;
-      }
-      List<Detection> kept = Nms.apply(decoder.decode(decoderOutputs, h, w, minScore), nmsIou);
+      model.run(feed(lb.image()));
+      List<Detection> kept = Nms.apply(decode(h, w), nmsIou);
       List<Detection> out = new ArrayList<>(kept.size());
       for (Detection d : kept) {
         out.add(d.unscale(lb.scale()));
@@ -101,30 +101,33 @@ public final class FaceDetector implements AutoCloseable {
     }
   }
 
+  /** The decoder's faces; outputs that do not fit the spec's decoder are the model's fault, not the image's. */
+  private List<Detection> decode(int h, int w) {
+    try {
+      return decoder.decode(decoderOutputs, h, w, minScore);
+    } catch (IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
+      throw new ModelRunException(spec.name(), "its outputs do not fit decoder '" + spec.decoder().kind() + "': "
+          + e.getMessage(), e);
+    }
+  }
+
   /** Frees this task's output tensors (the session is shared and stays open). */
   @Override
   public void close() {
-    outputs.close();
+    model.close();
   }
 
+  // The decoders read named outputs; a name the model lacks is the model's fault (ModelRunException).
   private DetectionDecoder.Outputs decoderOutputs() {
     return new DetectionDecoder.Outputs() {
       @Override
       public float[] values(String name) {
-        try {
-          return outputs.values(name);
-        } catch (IllegalStateException e) {
-          throw new IllegalStateException("Model spec '" + spec.name() + "': " + e.getMessage(), e);
-        }
+        return model.values(name);
       }
 
       @Override
       public long[] shape(String name) {
-        try {
-          return outputs.shape(name);
-        } catch (IllegalStateException e) {
-          throw new IllegalStateException("Model spec '" + spec.name() + "': " + e.getMessage(), e);
-        }
+        return model.shape(name);
       }
     };
   }

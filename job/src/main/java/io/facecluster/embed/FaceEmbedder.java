@@ -1,38 +1,30 @@
 package io.facecluster.embed;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.facecluster.image.Blobs;
-import io.facecluster.image.TensorBuffer;
-import io.facecluster.models.Constants;
 import io.facecluster.models.ModelSpec;
-import io.facecluster.models.OrtSessions;
-import java.nio.FloatBuffer;
+import io.facecluster.models.OrtModel;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 
 /**
  * Embeds aligned face crops in batches of up to `batchSize` per session run, and L2-normalises each
  * embedding so that cosine similarity is a dot product downstream. One instance per task: the session is
- * shared, the input buffer is reused for every batch (not thread-safe).
+ * shared, the model's input buffer and outputs ({@link OrtModel}) are reused for every batch (not
+ * thread-safe). A model fault is a {@link io.facecluster.models.ModelRunException}.
  */
-public final class FaceEmbedder {
+public final class FaceEmbedder implements AutoCloseable {
   private final ModelSpec spec;
-  private final OrtSession session;
+  private final OrtModel model;
   private final int batchSize;
   private final boolean flip;
-  private long runNanos;
-  private final TensorBuffer input = new TensorBuffer();
 
   /** @param flip embed each crop and its mirror image in the same run, sum them, then L2-normalise */
   public FaceEmbedder(ModelSpec spec, OrtSession session, int batchSize, boolean flip) {
     this.spec = spec;
-    this.session = session;
+    this.model = new OrtModel(spec, session);
     this.batchSize = batchSize;
     this.flip = flip;
   }
@@ -42,7 +34,12 @@ public final class FaceEmbedder {
   }
 
   public OrtSession session() {
-    return session;
+    return model.session();
+  }
+
+  /** This task's runner of the embedder model (the bench's bare loop runs it on {@link #feed}'s input). */
+  public OrtModel model() {
+    return model;
   }
 
   public int batchSize() {
@@ -51,11 +48,11 @@ public final class FaceEmbedder {
 
   /** Nanoseconds this embedder (one task's) spent inside session.run so far. */
   public long runNanos() {
-    return runNanos;
+    return model.runNanos();
   }
 
   /** One embedding per crop, in order; crops must be the spec's input size. */
-  public float[][] embed(List<Mat> crops) throws OrtException {
+  public float[][] embed(List<Mat> crops) {
     float[][] out = new float[crops.size()][];
     for (int start = 0; start < crops.size(); start += batchSize) {
       List<Mat> batch = crops.subList(start, Math.min(crops.size(), start + batchSize));
@@ -65,7 +62,7 @@ public final class FaceEmbedder {
     return out;
   }
 
-  private float[][] run(List<Mat> crops) throws OrtException {
+  private float[][] run(List<Mat> crops) {
     List<Mat> batch = crops;
     List<Mat> mirrored = new ArrayList<>();
     if (flip) {
@@ -97,42 +94,36 @@ public final class FaceEmbedder {
     }
   }
 
-  private float[][] runSession(List<Mat> batch) throws OrtException {
+  /** Writes a batch of crops into the model's input in the spec's layout (NCHW or NHWC); returns its shape. */
+  public long[] feed(List<Mat> batch) {
     ModelSpec.Input in = spec.input();
     long[] shape = in.nhwc() ? new long[] {batch.size(), in.height(), in.width(), 3}
         : new long[] {batch.size(), 3, in.height(), in.width()};
-    int n = batch.size() * 3 * in.height() * in.width();
     if (in.nhwc()) {
-      input.floats(n).put(Blobs.nhwc(batch, in.rgb(), in.mean(), in.scale()));
+      model.input(shape).asFloatBuffer().put(Blobs.nhwc(batch, in.rgb(), in.mean(), in.scale()));
     } else {
-      Blobs.nchw(batch, in.rgb(), in.mean(), in.scale(), input.bytes(n));
+      Blobs.nchw(batch, in.rgb(), in.mean(), in.scale(), model.input(shape));
     }
-    Map<String, OnnxTensor> inputs = new HashMap<>();
-    try (OnnxTensor tensor = OnnxTensor.createTensor(OrtSessions.env(), input.floats(n), shape);
-        Constants constants = Constants.of(spec)) {
-      inputs.put(in.name(), tensor);
-      inputs.putAll(constants.tensors());
-      long t0 = System.nanoTime();
-      OrtSession.Result result = OrtSessions.run(session, inputs);
-      runNanos += System.nanoTime() - t0;
-      try (result) {
-        return embeddings(result, batch.size());
-      }
-    }
+    return shape;
   }
 
-  private float[][] embeddings(OrtSession.Result result, int n) {
-    String name = spec.output("embedding");
-    OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow(
-        () -> new IllegalStateException("model output '" + name + "' missing"));
-    FloatBuffer fb = t.getFloatBuffer();
-    int dim = fb.remaining() / n;
+  private float[][] runSession(List<Mat> batch) {
+    model.run(feed(batch));
+    float[] values = model.output("embedding");
+    int n = batch.size();
+    int dim = values.length / n;
     float[][] out = new float[n][dim];
-    for (float[] row : out) {
-      fb.get(row);
-      l2normalize(row);
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(values, i * dim, out[i], 0, dim);
+      l2normalize(out[i]);
     }
     return out;
+  }
+
+  /** Frees this task's output tensors (the session is shared and stays open). */
+  @Override
+  public void close() {
+    model.close();
   }
 
   static void l2normalize(float[] v) {

@@ -54,14 +54,14 @@ public final class Blobs {
   public static float[] nchw(List<Mat> images, boolean toRgb, double[] mean, double[] scale) {
     Mat first = images.get(0);
     float[] out = new float[images.size() * 3 * first.rows() * first.cols()];
-    ByteBuffer direct = new TensorBuffer().bytes(out.length);
+    ByteBuffer direct = ByteBuffer.allocateDirect(out.length * Float.BYTES).order(ByteOrder.nativeOrder());
     nchw(images, toRgb, mean, scale, direct);
     direct.asFloatBuffer().get(out);
     return out;
   }
 
   /**
-   * NCHW straight into `dst` (direct, native order, from position 0; see {@link TensorBuffer}): each output
+   * NCHW straight into `dst` (direct, native order, from position 0: an OrtModel's input buffer): each output
    * plane is a Mat header over its slice of `dst`, and convertTo writes the scaled, shifted channel there.
    */
   public static void nchw(List<Mat> images, boolean toRgb, double[] mean, double[] scale, ByteBuffer dst) {

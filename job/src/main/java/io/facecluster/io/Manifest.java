@@ -1,5 +1,7 @@
 package io.facecluster.io;
 
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.size;
@@ -26,7 +28,8 @@ import org.apache.spark.sql.types.StructType;
  * or per box in an image: `path`, or `path TAB x1 TAB y1 TAB x2 TAB y2` (pixels of the upright image, EXIF
  * orientation applied; the person crops in person mode). Relative paths are resolved against the manifest's folder; blank lines and lines
  * starting with # are skipped. Parsed by Spark, never on the driver; lines of one path become one input row
- * with all its boxes, so every image still comes out exactly once. A malformed line fails the job at start
+ * with all its distinct boxes (a repeated line or box counts once), so every image still comes out exactly once
+ * and no face_id twice. A malformed line fails the job at start
  * with its line text (bad configuration, not bad input).
  */
 public final class Manifest {
@@ -57,7 +60,10 @@ public final class Manifest {
       throw new ConfigException("Input manifest " + manifest + ": cannot parse line '" + bad.get(0).getString(0)
           .substring(5) + "' (expected: path, or path<TAB>x1<TAB>y1<TAB>x2<TAB>y2)");
     }
-    Dataset<Row> grouped = lines.groupBy("path").agg(collect_list(col("box")).as("boxes"));
+    // A box listed twice is one person, not two rows with one face_id; sorted, the boxes do not depend on the
+    // order in which Spark's shuffle delivers the lines.
+    Dataset<Row> grouped = lines.groupBy("path")
+        .agg(array_sort(array_distinct(collect_list(col("box")))).as("boxes"));
     return grouped.select(col("path"), when(size(col("boxes")).gt(0), col("boxes")).as("boxes"));
   }
 

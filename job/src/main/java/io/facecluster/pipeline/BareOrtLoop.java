@@ -1,20 +1,17 @@
 package io.facecluster.pipeline;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.facecluster.detect.Detection;
-import io.facecluster.image.Blobs;
+import io.facecluster.detect.FaceDetector;
+import io.facecluster.embed.FaceEmbedder;
 import io.facecluster.image.DecodedImage;
 import io.facecluster.image.ImageDecoder;
 import io.facecluster.image.Letterbox;
-import io.facecluster.image.TensorBuffer;
 import io.facecluster.models.ModelSpec;
+import io.facecluster.models.OrtModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,9 +22,10 @@ import org.opencv.core.Mat;
  * The speed bound of the job's models: the same ONNX sessions (same options: one intra-op thread per worker,
  * as a Spark task gets) run in plain Java loops, one per core, with every input tensor prepared before its
  * clock starts: detector at batch 1 per image, embedder in batches of the job's size over the faces found.
- * Only `session.run` is timed; a worker's time is the sum of its runs, the bound's wall time the slowest
- * worker's. What the job spends outside `session.run` (read, decode, resize, align, copies, Spark) is what the
- * job/bare ratio measures.
+ * Only the model runs are timed ({@link OrtModel#run}, the class every stage of the job runs its models with:
+ * constants fed, the input in the spec's layout, outputs into pinned buffers); a worker's time is the sum of its
+ * runs, the bound's wall time the slowest worker's. What the job spends outside the model runs (read, decode,
+ * resize, align, copies, Spark) is what the job/bare ratio measures.
  */
 public final class BareOrtLoop {
   /**
@@ -88,59 +86,45 @@ public final class BareOrtLoop {
   /** {faces, detector run ns, embedder run ns} for one worker's images. */
   private static long[] worker(List<Path> images, FaceModels models) throws Exception {
     ImageDecoder decoder = new ImageDecoder(100_000_000L);
-    ModelSpec det = models.detector().spec();
-    ModelSpec.Input din = det.input();
-    ModelSpec emb = models.embedder().spec();
-    ModelSpec.Input ein = emb.input();
+    FaceDetector detector = models.detector();
+    ModelSpec.Input din = detector.spec().input();
     int batch = models.embedder().batchSize();
     long faces = 0;
     long detectNs = 0;
     long embedNs = 0;
     List<Mat> crops = new ArrayList<>();
-    TensorBuffer input = new TensorBuffer();
     for (Path p : images) {
       try (DecodedImage img = decoder.decode(Files.readAllBytes(p));
-          Letterbox lb = Letterbox.of(img.bgr(), models.detector().longSide(), din.width(), din.height(), din.sizeMultiple(), din.padBgr())) {
-        int n = 3 * lb.image().rows() * lb.image().cols();
-        Blobs.nchw(List.of(lb.image()), din.rgb(), din.mean(), din.scale(), input.bytes(n));
-        try (OnnxTensor t = OnnxTensor.createTensor(io.facecluster.models.OrtSessions.env(), input.floats(n),
-            new long[] {1, 3, lb.image().rows(), lb.image().cols()})) {
-          detectNs += timed(models.detector().session(), Map.of(din.name(), t));
-        }
+          Letterbox lb = Letterbox.of(img.bgr(), detector.longSide(), din.width(), din.height(), din.sizeMultiple(),
+              din.padBgr())) {
+        detectNs += timed(detector.model(), detector.feed(lb.image()));
         // the faces to embed come from the job's own detector call (not timed)
-        for (Detection d : models.detector().detect(img.bgr())) {
+        for (Detection d : detector.detect(img.bgr())) {
           crops.add(models.aligner().align(img.bgr(), d.landmarks(), 1.0));
           faces++;
         }
       }
       while (crops.size() >= batch) {
-        embedNs += embedBatch(crops.subList(0, batch), models, ein, input);
+        embedNs += embedBatch(crops.subList(0, batch), models.embedder());
         crops.subList(0, batch).clear();
       }
     }
     if (!crops.isEmpty()) {
-      embedNs += embedBatch(crops, models, ein, input);
+      embedNs += embedBatch(crops, models.embedder());
     }
     return new long[] {faces, detectNs, embedNs};
   }
 
-  private static long embedBatch(List<Mat> crops, FaceModels models, ModelSpec.Input in, TensorBuffer input)
-      throws OrtException {
-    int n = crops.size() * 3 * in.height() * in.width();
-    Blobs.nchw(crops, in.rgb(), in.mean(), in.scale(), input.bytes(n));
-    long ns;
-    try (OnnxTensor t = OnnxTensor.createTensor(io.facecluster.models.OrtSessions.env(), input.floats(n),
-        new long[] {crops.size(), 3, in.height(), in.width()})) {
-      ns = timed(models.embedder().session(), Map.of(in.name(), t));
-    }
+  /** One embedder run on a batch in the spec's layout, with its constants (only the run is timed). */
+  private static long embedBatch(List<Mat> crops, FaceEmbedder embedder) {
+    long ns = timed(embedder.model(), embedder.feed(crops));
     crops.forEach(Mat::release);
     return ns;
   }
 
-  private static long timed(OrtSession session, Map<String, OnnxTensor> inputs) throws OrtException {
-    long t0 = System.nanoTime();
-    try (OrtSession.Result r = session.run(inputs)) {
-      return System.nanoTime() - t0;
-    }
+  private static long timed(OrtModel model, long[] shape) {
+    long before = model.runNanos();
+    model.run(shape);
+    return model.runNanos() - before;
   }
 }

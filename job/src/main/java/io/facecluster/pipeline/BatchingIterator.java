@@ -67,11 +67,17 @@ final class BatchingIterator implements Iterator<Row> {
   private void fill() {
     List<ImageResult> pending = new ArrayList<>();
     int crops = 0;
-    while (paths.hasNext() && crops < embedder.batchSize()) {
-      Row input = paths.next();
-      ImageResult r = processOne(input.getString(0), boxes(input));
-      pending.add(r);
-      crops += r.crops.size();
+    try {
+      while (paths.hasNext() && crops < embedder.batchSize()) {
+        Row input = paths.next();
+        ImageResult r = processOne(input.getString(0), boxes(input));
+        pending.add(r);
+        crops += r.crops.size();
+      }
+    } catch (RuntimeException e) {
+      // a model fault fails the task: the crops already made for this batch are native memory, free them now
+      pending.forEach(r -> r.crops.forEach(Mat::release));
+      throw e;
     }
     embed(pending);
     for (ImageResult r : pending) {
@@ -127,11 +133,9 @@ final class BatchingIterator implements Iterator<Row> {
           r.embeddings[j] = e[i++];
         }
       }
-    } catch (Exception ex) {
-      // Images whose faces were in the failed batch become errors; face-less images keep their status.
-      pending.replaceAll(r -> r.crops.isEmpty() ? r
-          : ImageResult.error(r.path, "embedding failed: " + ex.getMessage(), r.width, r.height));
     } finally {
+      // No catch: the crops are the aligner's, all of the spec's size, so a failing run is the model's fault
+      // (ModelRunException), the same for every batch; it fails the task rather than mark the files `error`.
       all.forEach(Mat::release);
       metrics.add(Stage.EMBED, System.nanoTime() - t0);
     }

@@ -13,9 +13,16 @@ import java.util.HexFormat;
 public final class FaceIds {
   private FaceIds() {}
 
+  /**
+   * The box as the id sees it (whole pixels): two faces of one file with the same key would share a face_id,
+   * so the processors keep only the first of them.
+   */
+  static String box(Detection d) {
+    return Math.round(d.x1()) + "," + Math.round(d.y1()) + "," + Math.round(d.x2()) + "," + Math.round(d.y2());
+  }
+
   public static String of(String path, Detection d) {
-    String key = path + "#" + Math.round(d.x1()) + "," + Math.round(d.y1()) + "," + Math.round(d.x2()) + ","
-        + Math.round(d.y2());
+    String key = path + "#" + box(d);
     try {
       byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(h, 0, 10);

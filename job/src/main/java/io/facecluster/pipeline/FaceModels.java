@@ -25,6 +25,12 @@ public record FaceModels(FaceDetector detector, FaceDetector fallbackDetector, L
     if (fallbackDetector != null) {
       fallbackDetector.close();
     }
+    if (refiner != null) {
+      refiner.close();
+    }
+    if (embedder != null) {
+      embedder.close();
+    }
   }
 
   public static FaceModels create(ModelSpec detectorSpec, ModelBytes detectorBytes, ModelSpec embedderSpec,

@@ -6,7 +6,9 @@ import io.facecluster.image.DecodedImage;
 import io.facecluster.image.ImageDecoder;
 import io.facecluster.output.Schemas;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.ObjLongConsumer;
 import org.opencv.core.Mat;
 
@@ -43,12 +45,17 @@ final class PersonCropProcessor implements FileProcessor {
       List<Mat> crops = new ArrayList<>(regions.length);
       // boxes are in original (upright) pixels; a huge JPEG may have been decoded at 1/2..1/8 of them
       double s = 1.0 / img.scale();
+      Set<String> seen = new HashSet<>();
       for (float[] b : regions) {
-        persons.add(new Detection(b[0], b[1], b[2], b[3], 1f, new float[0]));
+        Detection person = new Detection(b[0], b[1], b[2], b[3], 1f, new float[0]);
+        if (!seen.add(FaceIds.box(person))) {
+          continue; // a box repeated in the manifest (to whole pixels) is one person with one face_id
+        }
         crops.add(BoxCrop.crop(img.bgr(), b[0] * s, b[1] * s, (b[2] - b[0]) * s, (b[3] - b[1]) * s, width, height));
+        persons.add(person);
       }
       clock.accept(Stage.ALIGN, System.nanoTime() - t1);
-      String reason = boxes == null ? "person crop" : boxes.length + (boxes.length == 1 ? " box" : " boxes")
+      String reason = boxes == null ? "person crop" : persons.size() + (persons.size() == 1 ? " box" : " boxes")
           + " from the manifest";
       return new ImageResult(path, Schemas.OK, reason, img.width(), img.height(), persons, crops, DETECTION);
     }

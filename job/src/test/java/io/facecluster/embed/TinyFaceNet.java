@@ -1,9 +1,11 @@
 package io.facecluster.embed;
 
-import java.io.ByteArrayOutputStream;
+import static io.facecluster.TinyOnnx.node;
+import static io.facecluster.TinyOnnx.valueInfo;
+
+import io.facecluster.TinyOnnx.Msg;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,10 +17,10 @@ import java.nio.file.Path;
  * order, normalisation and layout the job fed, and whether phase_train was false. Encoded by hand (a few
  * protobuf fields): the real weights are ~94 MB and not in ../shared.
  */
-final class TinyFaceNet {
+public final class TinyFaceNet {
   private TinyFaceNet() {}
 
-  static Path write(Path file) throws Exception {
+  public static Path write(Path file) throws Exception {
     float[] w = new float[3 * 512];
     for (int c = 0; c < 3; c++) {
       w[c * 512 + c] = 1f;
@@ -46,73 +48,5 @@ final class TinyFaceNet {
         .msg(8, new Msg().string(1, "").varint(2, 13).done()).done();
     Files.write(file, model);
     return file;
-  }
-
-  private static byte[] node(String op, String[] inputs, String output, byte[]... attributes) {
-    Msg m = new Msg();
-    for (String in : inputs) {
-      m.string(1, in);
-    }
-    m.string(2, output).string(3, op + "_" + output).string(4, op);
-    for (byte[] a : attributes) {
-      m.msg(5, a);
-    }
-    return m.done();
-  }
-
-  /** A tensor value: element type, then dims (a String is a symbolic dim); no dims = a scalar. */
-  private static byte[] valueInfo(String name, int elemType, Object... dims) {
-    Msg shape = new Msg();
-    for (Object d : dims) {
-      shape.msg(1, d instanceof String s ? new Msg().string(2, s).done()
-          : new Msg().varint(1, ((Integer) d).longValue()).done());
-    }
-    byte[] tensor = new Msg().varint(1, elemType).msg(2, shape.done()).done();
-    return new Msg().string(1, name).msg(2, new Msg().msg(1, tensor).done()).done();
-  }
-
-  /** Just enough of the protobuf wire format: varints and length-delimited fields. */
-  private static final class Msg {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    Msg varint(int field, long v) {
-      raw((long) field << 3);
-      raw(v);
-      return this;
-    }
-
-    Msg ints(int field, long... values) {
-      for (long v : values) {
-        varint(field, v);
-      }
-      return this;
-    }
-
-    Msg bytes(int field, byte[] b) {
-      raw((long) field << 3 | 2);
-      raw(b.length);
-      out.writeBytes(b);
-      return this;
-    }
-
-    Msg string(int field, String s) {
-      return bytes(field, s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    Msg msg(int field, byte[] m) {
-      return bytes(field, m);
-    }
-
-    byte[] done() {
-      return out.toByteArray();
-    }
-
-    private void raw(long v) {
-      while ((v & ~0x7FL) != 0) {
-        out.write((int) (v & 0x7F) | 0x80);
-        v >>>= 7;
-      }
-      out.write((int) v);
-    }
   }
 }

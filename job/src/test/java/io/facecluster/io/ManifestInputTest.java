@@ -56,6 +56,35 @@ class ManifestInputTest extends SparkTestBase {
   }
 
   @Test
+  void aRepeatedLineOrBoxGivesOneImageRowAndNoDuplicateFaceId() throws Exception {
+    Path crop = TestData.shared().resolve("data/person-reid/0008");
+    try (var s = Files.list(crop)) {
+      crop = s.sorted().findFirst().orElseThrow();
+    }
+    Path photo = TestData.groupPhotos().resolve("dlib-voc/2008_002506.jpg");
+    Files.createDirectories(tmp.resolve("dup"));
+    Files.writeString(tmp.resolve("dup/list.tsv"), String.join("\n",
+        crop.toString(),
+        crop.toString(),
+        photo + "\t10\t20\t110\t220",
+        photo + "\t200\t20\t300\t220",
+        photo + "\t10\t20\t110\t220",
+        // 0.2 px off the first box: the same whole-pixel box, so the same face_id
+        photo + "\t10.2\t20\t110\t220", ""));
+    Path out = tmp.resolve("dup-out");
+    JobRunner.run(tmp.resolve("dup/list.tsv").toString(), out.toString(), "--run-id", "dup", "--mode", "person",
+        "--input-manifest", "true", "--k", "2");
+    assertThat(sql("SELECT count(*), count(DISTINCT path), sum(face_count) FROM parquet.`%s`", out.resolve("images")))
+        .as("images rows, distinct paths, faces: each image once, the photo with its 2 distinct boxes")
+        .containsExactly(row(2L, 2L, 3L));
+    assertThat(sql("SELECT count(*), count(DISTINCT face_id) FROM parquet.`%s`", out.resolve("faces")))
+        .as("faces rows and distinct face_ids").containsExactly(row(3L, 3L));
+    assertThat(sql("SELECT reason FROM parquet.`%s` WHERE path LIKE '%%%s'", out.resolve("images"), "2008_002506.jpg"))
+        .as("reason of the photo listed with 4 boxes, 2 of them distinct")
+        .containsExactly(row("2 boxes from the manifest"));
+  }
+
+  @Test
   void malformedManifestLineStopsTheJobAtStart() throws Exception {
     Files.createDirectories(tmp.resolve("bad"));
     Files.writeString(tmp.resolve("bad/list.tsv"), "a.jpg\t1\t2\n");
