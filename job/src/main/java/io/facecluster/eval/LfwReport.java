@@ -75,7 +75,7 @@ public final class LfwReport {
     timings.put("task_time_by_stage", extraction.metrics().millisByStage());
     summary.put("timings_ms", timings);
     summary.put("spark_master", spark.sparkContext().master());
-    SummaryWriter.write(spark.sparkContext().hadoopConfiguration(), config.output(), summary);
+    SummaryWriter.write(spark.sparkContext().hadoopConfiguration(), config.output(), run, summary);
     return summary;
   }
 

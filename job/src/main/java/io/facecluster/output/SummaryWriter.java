@@ -10,7 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** Writes `<output>/summary.json` (any Hadoop file system, s3a:// included), replacing the previous one. */
+/** Writes the small JSON and binary files of the commands (any Hadoop file system, s3a:// included). */
 public final class SummaryWriter {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -24,8 +24,10 @@ public final class SummaryWriter {
     }
   }
 
-  public static void write(Configuration conf, String output, Map<String, Object> summary) {
-    writeJson(conf, output, "summary.json", summary);
+  /** Writes `<output>/runs/run_id=<id>/summary.json`, the run's own summary (other runs keep theirs). */
+  public static void write(Configuration conf, String output, String runId, Map<String, Object> summary) {
+    writeBytes(conf, RunTables.runFile(output, runId, "summary.json"),
+        toJson(summary).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Writes `<output>/<name>` as indented JSON, replacing it. */

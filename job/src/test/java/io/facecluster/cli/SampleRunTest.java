@@ -29,7 +29,7 @@ class SampleRunTest extends SparkTestBase {
   static void runOnSample() throws Exception {
     out = tmp.resolve("out").toString();
     JobRunner.run(TestData.sample().toString(), out, "--run-id", "first", "--input-images-per-partition", "3");
-    summary = new ObjectMapper().readTree(Files.readString(Path.of(out, "summary.json")));
+    summary = new ObjectMapper().readTree(Files.readString(Path.of(out, "runs/run_id=first/summary.json")));
     view("images");
     view("faces");
     view("clusters");
