@@ -72,7 +72,7 @@ public final class LfwReport {
     summary.put("face_sources", s.faceSources());
     Map<String, Object> timings = new LinkedHashMap<>();
     timings.put("embed_and_score", s.elapsedNanos() / 1_000_000);
-    timings.put("task_time_by_stage", extraction.metrics().millisByStage());
+    timings.put("task_time_by_stage", s.taskMillisByStage());
     summary.put("timings_ms", timings);
     summary.put("spark_master", spark.sparkContext().master());
     SummaryWriter.write(spark.sparkContext().hadoopConfiguration(), config.output(), run, summary);

@@ -97,7 +97,8 @@ public final class RunJob {
 
     ModelSpec embedder = extraction.embedder();
     Dataset<Row> results = extraction.apply(paths, files).persist(StorageLevel.MEMORY_AND_DISK());
-    int partitions = results.rdd().getNumPartitions();
+    // From the plan: asking the Dataset (rdd().getNumPartitions()) would run the pipeline under adaptive execution.
+    int partitions = InputFiles.partitions(files, config.pipeline().imagesPerPartition());
     // The accumulators drive the progress lines only; summary.json reads the committed tables.
     try (ProgressLogger progress = new ProgressLogger(spark.sparkContext(), "run " + config.runId(),
         extraction.metrics(), files, config.progressIntervalSeconds())) {
