@@ -76,12 +76,4 @@ public record RunSummary(
   public Map<String, Object> asMap() {
     return JSON.convertValue(this, new TypeReference<java.util.LinkedHashMap<String, Object>>() {});
   }
-
-  public static RunSummary fromJson(String json) {
-    try {
-      return JSON.readValue(json, RunSummary.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("not a run summary: " + e.getMessage(), e);
-    }
-  }
 }
