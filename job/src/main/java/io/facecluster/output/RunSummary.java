@@ -34,7 +34,8 @@ public record RunSummary(
     Map<String, Double> pairVerification,
     Long evalClustersMs) {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
+  /** snake_case names, indented: the mapper of every summary.json. */
+  static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -24,12 +24,6 @@ public final class SummaryWriter {
     }
   }
 
-  /** Writes `<output>/runs/run_id=<id>/summary.json`, the run's own summary (other runs keep theirs). */
-  public static void write(Configuration conf, String output, String runId, Map<String, Object> summary) {
-    writeBytes(conf, RunTables.runFile(output, runId, "summary.json"),
-        toJson(summary).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-  }
-
   /** Writes `<output>/<name>` as indented JSON, replacing it. */
   public static void writeJson(Configuration conf, String output, String name, Map<String, Object> summary) {
     writeBytes(conf, RunTables.path(output, name), toJson(summary).getBytes(java.nio.charset.StandardCharsets.UTF_8));

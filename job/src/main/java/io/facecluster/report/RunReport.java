@@ -4,6 +4,7 @@ import static io.facecluster.report.Html.esc;
 
 import io.facecluster.config.EvalLfwConfig;
 import io.facecluster.config.JobConfig;
+import io.facecluster.output.LfwSummary;
 import io.facecluster.output.RunSummary;
 import io.facecluster.output.RunTables;
 import java.io.IOException;
@@ -52,8 +53,8 @@ public final class RunReport {
   }
 
   /** After `eval-lfw`: the protocol's numbers, its folds, ROC and the same / different pair similarities. */
-  public static String lfw(SparkSession spark, EvalLfwConfig config, Map<String, Object> summary) {
-    Page page = new Page("facecluster eval-lfw report", subtitle("eval-lfw", config.runId(), summary));
+  public static String lfw(SparkSession spark, EvalLfwConfig config, LfwSummary summary) {
+    Page page = new Page("facecluster eval-lfw report", subtitle("eval-lfw", config.runId(), summary.asMap()));
     EvalFacts e = EvalFacts.lfw(spark, config.output(), config.runId());
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("pairs", EvalSections.metric(e, "lfw", "pairs"));
@@ -66,7 +67,7 @@ public final class RunReport {
         .section("roc", "ROC curve", EvalSections.roc(e, EvalSections.metric(e, "lfw", "roc_auc")))
         .section("similarity", "Similarity of same and different people",
             EvalSections.similarity(e, EvalSections.metric(e, "lfw", "threshold_mean"), "mean fold threshold"));
-    details(page, summary);
+    details(page, summary.asMap());
     return write(spark, config.output(), config.runId(), page.html());
   }
 
