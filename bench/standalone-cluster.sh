@@ -116,7 +116,7 @@ def get(url):
     return json.load(urllib.request.urlopen(url, timeout=10))
 runs = {}
 for label in ("standalone", "local"):
-    s = json.load(open(f"{out}/out-{label}/summary.json"))
+    s = json.load(open(f"{out}/out-{label}/runs/run_id={label}/summary.json"))
     wall = int(open(f"{out}/{label}.wall_ms").read()) / 1000
     t = s["timings_ms"]
     runs[label] = s

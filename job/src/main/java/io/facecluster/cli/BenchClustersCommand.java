@@ -16,6 +16,7 @@ import io.facecluster.eval.SyntheticFaces;
 import io.facecluster.models.ModelSpec;
 import io.facecluster.models.ModelSpecs;
 import io.facecluster.output.SummaryWriter;
+import io.facecluster.run.GraphSettings;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

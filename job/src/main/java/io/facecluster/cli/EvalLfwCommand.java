@@ -7,9 +7,9 @@ import io.facecluster.config.ResolvedConfig;
 import io.facecluster.eval.LfwEvaluation;
 import io.facecluster.eval.LfwReport;
 import io.facecluster.eval.LfwScores;
+import io.facecluster.output.LfwSummary;
 import io.facecluster.report.RunReport;
 import java.io.PrintStream;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -25,7 +25,6 @@ final class EvalLfwCommand {
     return EvalLfwConfig.from(ResolvedConfig.resolve(EvalOptions.LFW_ALL, parsed.values(), parsed.confFile()));
   }
 
-  @SuppressWarnings("unchecked")
   static int execute(String[] args, PrintStream out) {
     ArgParser.Parsed parsed = ArgParser.parse("eval-lfw", EvalOptions.LFW_ALL, args);
     if (parsed.help()) {
@@ -36,8 +35,8 @@ final class EvalLfwCommand {
     SparkSession spark = RunCommand.session("facecluster eval-lfw " + config.runId(), config.pipeline().master());
     LfwEvaluation evaluation = new LfwEvaluation(spark, config);
     LfwScores scores = evaluation.score();
-    Map<String, Object> summary = LfwReport.write(spark, config, evaluation.extraction(), scores);
-    Map<String, Double> m = (Map<String, Double>) summary.get("metrics");
+    LfwSummary summary = LfwReport.write(spark, config, evaluation.extraction(), scores);
+    Map<String, Double> m = summary.metrics();
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("LFW 10-fold (%s, flip %s) -> %s%n", evaluation.extraction().embedder().name(),
         config.pipeline().flip(), config.output()));
@@ -47,12 +46,12 @@ final class EvalLfwCommand {
     sb.append(String.format("  ROC AUC         %.5f%n", m.get("roc_auc")));
     sb.append(String.format("  TAR @ FAR 1e-3  %.2f %%%n", 100 * m.get("tar_at_far_1e-3")));
     sb.append(String.format("  TAR @ FAR 1e-2  %.2f %%%n", 100 * m.get("tar_at_far_1e-2")));
-    sb.append(String.format("  faces           %s (fallback share %.3f %%)%n", summary.get("face_sources"),
+    sb.append(String.format("  faces           %s (fallback share %.3f %%)%n", summary.faceSources(),
         100 * m.get("fallback_share")));
     sb.append(String.format("  time            %.1f s%n", scores.elapsedNanos() / 1e9));
-    for (Map<String, Object> f : (List<Map<String, Object>>) summary.get("folds")) {
-      sb.append(String.format("    fold %2s  threshold %.4f  accuracy %.2f %%%n", f.get("fold"), f.get("threshold"),
-          100 * (Double) f.get("accuracy")));
+    for (LfwSummary.Fold f : summary.folds()) {
+      sb.append(String.format("    fold %2s  threshold %.4f  accuracy %.2f %%%n", f.fold(), f.threshold(),
+          100 * f.accuracy()));
     }
     sb.append("  report:  ").append(RunReport.lfw(spark, config, summary)).append('\n');
     out.print(sb);

@@ -3,6 +3,7 @@ package io.facecluster.cli;
 import io.facecluster.config.ConfigException;
 import io.facecluster.models.ModelException;
 import io.facecluster.models.ModelRunException;
+import io.facecluster.run.RunFailedException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -64,6 +65,10 @@ public final class Main {
     } catch (ConfigException | ModelException e) {
       err.println("facecluster: error: " + e.getMessage());
       return 2;
+    } catch (RunFailedException e) {
+      // The job ran and its output explains why (e.g. the images table's reasons): one line, no stack trace.
+      err.println("facecluster: " + e.getMessage());
+      return 1;
     } catch (Exception e) {
       // Exception, not RuntimeException: Spark throws SparkException (checked) through Scala code.
       String modelFault = modelFault(e);

@@ -6,14 +6,13 @@ import io.facecluster.config.ResolvedConfig;
 import io.facecluster.config.RunOptions;
 import io.facecluster.io.S3aCredentials;
 import io.facecluster.pipeline.FaceSelection;
-import io.facecluster.report.RunReport;
+import io.facecluster.run.RunJob;
 import io.facecluster.udfs.FaceUdfs;
 import java.io.PrintStream;
-import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
-/** `run`: parse options, get (or start) the Spark session, run the job, print the summary. */
+/** `run`: parse options, get (or start) the Spark session, hand over to {@link RunJob}, print the summary. */
 final class RunCommand {
   static final String USAGE = "usage: submit.sh run --input <dir|glob|s3a://bucket/prefix> --output <dir|s3a://...> "
       + "[--run-id ID] [--k N] [--cluster auto|kmeans|bisecting|threshold] [--conf FILE] [options]";
@@ -30,11 +29,9 @@ final class RunCommand {
       return 0;
     }
     JobConfig config = config(parsed);
-    SparkSession spark = session(config);
-    RunJob job = new RunJob(spark, config, FaceSelection.ALL);
-    Map<String, Object> summary = job.run();
-    out.println(SummaryTable.format(summary));
-    out.println("  report:  " + RunReport.run(spark, config, summary));
+    RunJob.Committed run = new RunJob(session(config), config, FaceSelection.ALL).run();
+    out.println(SummaryTable.format(run.summary(), run.marker()));
+    out.println("  report:  " + run.report());
     return 0;
   }
 

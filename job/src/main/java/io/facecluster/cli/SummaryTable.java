@@ -1,39 +1,43 @@
 package io.facecluster.cli;
 
+import io.facecluster.output.RunCounts;
+import io.facecluster.output.RunSummary;
 import java.util.Locale;
-import java.util.Map;
 import java.util.StringJoiner;
 
-/** A short human-readable rendering of summary.json for the console: what the run ends with. */
+/** A short human-readable rendering of a run's summary.json for the console: what the run ends with. */
 final class SummaryTable {
   private SummaryTable() {}
 
-  @SuppressWarnings("unchecked")
-  static String format(Map<String, Object> s) {
-    Map<String, Object> counts = (Map<String, Object>) s.get("counts");
-    Map<String, Object> timings = (Map<String, Object>) s.get("timings_ms");
+  /** @param marker the path of the run's summary.json (its commit marker) */
+  static String format(RunSummary s, String marker) {
+    RunCounts c = s.counts();
+    RunSummary.Timings t = s.timingsMs();
     StringBuilder sb = new StringBuilder();
-    sb.append("facecluster run ").append(s.get("run_id")).append(" -> ").append(s.get("output")).append('\n');
-    sb.append(String.format("  %-11s %8s%n", "files", counts.get("files")));
-    for (String k : new String[] {"ok", "no_face", "error", "faces", "clusters", "unclustered"}) {
-      sb.append(String.format("  %-11s %8s%n", k, counts.get(k)));
-    }
-    long pipelineMs = ((Number) timings.get("pipeline_and_write")).longValue();
+    sb.append("facecluster run ").append(s.runId()).append(" -> ").append(s.output()).append('\n');
+    line(sb, "files", c.files());
+    line(sb, "ok", c.ok());
+    line(sb, "no_face", c.noFace());
+    line(sb, "error", c.error());
+    line(sb, "faces", c.faces());
+    line(sb, "clusters", c.clusters());
+    line(sb, "unclustered", c.unclustered());
     sb.append(String.format(Locale.ROOT, "  %-11s %8.1f s (list %s ms, pipeline+write %s ms, cluster %s ms)%n", "time",
-        ((Number) timings.get("total")).longValue() / 1000.0, timings.get("list"), pipelineMs,
-        timings.get("cluster")));
+        t.total() / 1000.0, t.list(), t.pipelineAndWrite(), t.cluster()));
     // Files per second of wall time through the pipeline, and where the task time went: the two numbers to
     // look at first when a run is slower than expected.
     sb.append(String.format(Locale.ROOT, "  %-11s %8.1f files/s (pipeline+write)%n", "rate",
-        ((Number) counts.get("files")).longValue() * 1000.0 / Math.max(1, pipelineMs)));
-    Object byStage = timings.get("task_time_by_stage");
-    if (byStage instanceof Map<?, ?> stages && !stages.isEmpty()) {
+        c.files() * 1000.0 / Math.max(1, t.pipelineAndWrite())));
+    if (t.taskTimeByStage() != null && !t.taskTimeByStage().isEmpty()) {
       StringJoiner j = new StringJoiner(", ");
-      ((Map<String, Object>) stages).forEach((stage, ms) -> j.add(String.format(Locale.ROOT, "%s %.1f s", stage,
-          ((Number) ms).longValue() / 1000.0)));
+      t.taskTimeByStage().forEach((stage, ms) -> j.add(String.format(Locale.ROOT, "%s %.1f s", stage, ms / 1000.0)));
       sb.append(String.format("  %-11s %s (summed over tasks)%n", "task time", j));
     }
-    sb.append("  summary: ").append(s.get("output")).append("/summary.json");
+    sb.append("  summary: ").append(marker);
     return sb.toString();
+  }
+
+  private static void line(StringBuilder sb, String name, long value) {
+    sb.append(String.format("  %-11s %8s%n", name, value));
   }
 }

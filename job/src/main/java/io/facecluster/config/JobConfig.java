@@ -27,6 +27,7 @@ public record JobConfig(
     List<String> extensions,
     boolean inputManifest,
     double progressIntervalSeconds,
+    double maxErrorFraction,
     PipelineConfig pipeline,
     Map<String, String> raw) implements Serializable {
 
@@ -57,7 +58,8 @@ public record JobConfig(
     return new JobConfig(input, output, runId, k, method,
         c.get(RunOptions.CLUSTER_THRESHOLD), GraphConfig.from(c), c.require(RunOptions.CLUSTER_MAX_ITER),
         c.require(RunOptions.CLUSTER_SEED), c.require(RunOptions.MIN_FACE_SIZE), c.require(RunOptions.MIN_SCORE), ext,
-        c.require(RunOptions.INPUT_MANIFEST), c.require(RunOptions.PROGRESS_INTERVAL), PipelineConfig.from(c),
+        c.require(RunOptions.INPUT_MANIFEST), c.require(RunOptions.PROGRESS_INTERVAL),
+        c.require(RunOptions.MAX_ERROR_FRACTION), PipelineConfig.from(c),
         c.asMap());
   }
 

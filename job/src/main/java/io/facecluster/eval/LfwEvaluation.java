@@ -2,11 +2,14 @@ package io.facecluster.eval;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.sum;
 
 import io.facecluster.config.EvalLfwConfig;
 import io.facecluster.pipeline.FaceExtraction;
 import io.facecluster.pipeline.FaceSelection;
 import io.facecluster.pipeline.ProgressLogger;
+import io.facecluster.pipeline.Stage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -67,7 +70,7 @@ public final class LfwEvaluation {
     Dataset<Row> faces = extraction.apply(paths, images.size())
         .select(col("path"), col("status"), col("reason"),
             element_at(col("faces"), 1).getField("embedding").as("embedding"),
-            element_at(col("faces"), 1).getField("detection").as("detection"))
+            element_at(col("faces"), 1).getField("detection").as("detection"), col("stage_us"))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try (ProgressLogger progress = new ProgressLogger(spark.sparkContext(), "eval-lfw", extraction.metrics(),
         images.size(), 20)) {
@@ -75,6 +78,14 @@ public final class LfwEvaluation {
       Map<String, Long> sources = new LinkedHashMap<>();
       for (Row r : faces.groupBy("status", "detection").count().collectAsList()) {
         sources.put(r.getString(0) + (r.isNullAt(1) ? "" : ":" + r.getString(1)), r.getLong(2));
+      }
+      Map<String, Long> micros = new java.util.HashMap<>();
+      for (Row r : faces.select(explode(col("stage_us"))).groupBy("key").agg(sum("value")).collectAsList()) {
+        micros.put(r.getString(0), r.getLong(1));
+      }
+      Map<String, Long> taskMillis = new LinkedHashMap<>();
+      for (Stage s : Stage.values()) {
+        taskMillis.put(s.label(), micros.getOrDefault(s.label(), 0L) / 1_000);
       }
       faces.createOrReplaceTempView("lfw_faces");
       progress.stage("score");
@@ -93,7 +104,7 @@ public final class LfwEvaluation {
           + "LEFT JOIN lfw_faces fa ON fa.path = p.a LEFT JOIN lfw_faces fb ON fb.path = p.b").collectAsList();
       long elapsed = System.nanoTime() - t0;
       LOG.info("eval-lfw: {} pairs scored over {} images in {} s", scored.size(), images.size(), elapsed / 1e9);
-      return LfwScores.of(scored, sources, images.size(), elapsed);
+      return LfwScores.of(scored, sources, images.size(), elapsed, taskMillis);
     } finally {
       faces.unpersist();
     }

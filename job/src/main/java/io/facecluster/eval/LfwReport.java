@@ -1,10 +1,12 @@
 package io.facecluster.eval;
 
 import io.facecluster.config.EvalLfwConfig;
+import io.facecluster.output.LfwSummary;
 import io.facecluster.output.RunTables;
 import io.facecluster.output.Schemas;
 import io.facecluster.output.SummaryWriter;
 import io.facecluster.pipeline.FaceExtraction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +16,11 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
-/** Computes the LFW metrics from scored pairs and writes them: Parquet tables, summary.json. */
+/** Computes the LFW metrics from scored pairs and writes them: Parquet tables, the run's summary.json. */
 public final class LfwReport {
   private LfwReport() {}
 
-  public static Map<String, Object> write(SparkSession spark, EvalLfwConfig config, FaceExtraction extraction,
+  public static LfwSummary write(SparkSession spark, EvalLfwConfig config, FaceExtraction extraction,
       LfwScores s) {
     Verification.Result folds = s.tenFold();
     double auc = Roc.auc(s.score(), s.same());
@@ -57,25 +59,13 @@ public final class LfwReport {
     }
     write(spark, pairRows, Schemas.LFW_PAIRS, config.output(), "lfw_pairs");
 
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("run_id", run);
-    summary.put("evaluation", "lfw-10-fold");
-    summary.put("lfw", config.lfw());
-    summary.put("pairs_file", config.pairs());
-    summary.put("flip", config.pipeline().flip());
-    summary.put("models", extraction.describeModels());
-    summary.put("metrics", metrics);
-    List<Map<String, Object>> foldList = new ArrayList<>();
-    folds.folds().forEach(f -> foldList.add(Map.of("fold", f.fold() + 1, "threshold", f.threshold(),
-        "accuracy", f.testAccuracy())));
-    summary.put("folds", foldList);
-    summary.put("face_sources", s.faceSources());
-    Map<String, Object> timings = new LinkedHashMap<>();
-    timings.put("embed_and_score", s.elapsedNanos() / 1_000_000);
-    timings.put("task_time_by_stage", extraction.metrics().millisByStage());
-    summary.put("timings_ms", timings);
-    summary.put("spark_master", spark.sparkContext().master());
-    SummaryWriter.write(spark.sparkContext().hadoopConfiguration(), config.output(), summary);
+    List<LfwSummary.Fold> foldList = new ArrayList<>();
+    folds.folds().forEach(f -> foldList.add(new LfwSummary.Fold(f.fold() + 1, f.threshold(), f.testAccuracy())));
+    LfwSummary summary = new LfwSummary(run, "lfw-10-fold", config.lfw(), config.pairs(), config.pipeline().flip(),
+        extraction.describeModels(), metrics, foldList, s.faceSources(),
+        new LfwSummary.Timings(s.elapsedNanos() / 1_000_000, s.taskMillisByStage()), spark.sparkContext().master());
+    SummaryWriter.writeBytes(spark.sparkContext().hadoopConfiguration(),
+        RunTables.runFile(config.output(), run, "summary.json"), summary.toJson().getBytes(StandardCharsets.UTF_8));
     return summary;
   }
 

@@ -6,12 +6,14 @@ import org.apache.spark.sql.Row;
 
 /**
  * The scored LFW pairs (fold, image a, image b, same, score), how each image's face was found
- * ("ok:detector", "ok:low-score", "ok:centre-crop", "error"), and the metrics computed from them.
+ * ("ok:detector", "ok:low-score", "ok:centre-crop", "error"), the task time per stage summed from the images'
+ * rows (`stage_us`, never accumulators), and the metrics computed from them.
  */
 public record LfwScores(int[] fold, String[] a, String[] b, boolean[] same, double[] score,
-    Map<String, Long> faceSources, long images, long elapsedNanos) {
+    Map<String, Long> faceSources, long images, long elapsedNanos, Map<String, Long> taskMillisByStage) {
 
-  static LfwScores of(List<Row> rows, Map<String, Long> sources, long images, long elapsed) {
+  static LfwScores of(List<Row> rows, Map<String, Long> sources, long images, long elapsed,
+      Map<String, Long> taskMillisByStage) {
     int n = rows.size();
     int[] fold = new int[n];
     String[] a = new String[n];
@@ -26,7 +28,7 @@ public record LfwScores(int[] fold, String[] a, String[] b, boolean[] same, doub
       same[i] = r.getBoolean(3);
       score[i] = ((Number) r.get(4)).doubleValue();
     }
-    return new LfwScores(fold, a, b, same, score, sources, images, elapsed);
+    return new LfwScores(fold, a, b, same, score, sources, images, elapsed, taskMillisByStage);
   }
 
   public Verification.Result tenFold() {

@@ -145,9 +145,14 @@ public final class InputFiles {
 
   /** Repartitions paths so that each partition holds about `perPartition` images. */
   public static Dataset<Row> partitionByCount(Dataset<Row> paths, long count, int perPartition) {
-    int partitions = (int) Math.max(1, (count + perPartition - 1) / perPartition);
+    int partitions = partitions(count, perPartition);
     // Hash of the path, not round-robin: a retried task then sees exactly the same files.
     return paths.repartition(partitions, functions.col("path"));
+  }
+
+  /** The number of partitions {@link #partitionByCount} makes (summary.json reports it from here, not a counter). */
+  public static int partitions(long count, int perPartition) {
+    return (int) Math.max(1, (count + perPartition - 1) / perPartition);
   }
 
   /** Reads one file whole; sizes over {@link #MAX_FILE_BYTES} are refused with a reason. */

@@ -28,6 +28,14 @@ public final class RunTables {
         .parquet(path(output, table));
   }
 
+  /**
+   * `<output>/runs/run_id=<id>/<name>`: a run's own files (summary.json, its commit marker, and report.html),
+   * kept per run so that the next run does not replace them.
+   */
+  public static String runFile(String output, String runId, String name) {
+    return path(output, "runs/run_id=" + runId + "/" + name);
+  }
+
   public static String path(String output, String table) {
     return output.endsWith("/") ? output + table : output + "/" + table;
   }

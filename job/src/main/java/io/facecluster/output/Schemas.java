@@ -7,6 +7,7 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.createArrayType;
+import static org.apache.spark.sql.types.DataTypes.createMapType;
 import static org.apache.spark.sql.types.DataTypes.createStructField;
 import static org.apache.spark.sql.types.DataTypes.createStructType;
 
@@ -20,6 +21,12 @@ public final class Schemas {
   public static final String OK = "ok";
   public static final String NO_FACE = "no_face";
   public static final String ERROR = "error";
+
+  /**
+   * Microseconds one file spent in each pipeline stage (read, decode, detect, detect_run, align, embed,
+   * embed_run; a batch's embed time is split by the files' faces): summary.json's task time is their sum.
+   */
+  public static final org.apache.spark.sql.types.MapType STAGE_TIMES = createMapType(StringType, LongType, false);
 
   /** One detected face with its embedding, nested in the per-image result. */
   public static final StructType FACE = createStructType(List.of(
@@ -38,7 +45,10 @@ public final class Schemas {
       createStructField("width", IntegerType, true),
       createStructField("height", IntegerType, true),
       createStructField("face_count", IntegerType, false),
-      createStructField("faces", createArrayType(FACE, false), false)));
+      createStructField("faces", createArrayType(FACE, false), false),
+      createStructField("stage_us", STAGE_TIMES, false),
+      createStructField("jvm", StringType, false),
+      createStructField("jvm_sessions", IntegerType, false)));
 
   /** `<output>/images`, partitioned by run_id. */
   public static final StructType IMAGES = createStructType(List.of(
@@ -48,6 +58,9 @@ public final class Schemas {
       createStructField("width", IntegerType, true),
       createStructField("height", IntegerType, true),
       createStructField("face_count", IntegerType, false),
+      createStructField("stage_us", STAGE_TIMES, false),
+      createStructField("jvm", StringType, false),
+      createStructField("jvm_sessions", IntegerType, false),
       createStructField("run_id", StringType, false)));
 
   /** `<output>/faces`, partitioned by run_id. */

@@ -10,7 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** Writes `<output>/summary.json` (any Hadoop file system, s3a:// included), replacing the previous one. */
+/** Writes the small JSON and binary files of the commands (any Hadoop file system, s3a:// included). */
 public final class SummaryWriter {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -22,10 +22,6 @@ public final class SummaryWriter {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  public static void write(Configuration conf, String output, Map<String, Object> summary) {
-    writeJson(conf, output, "summary.json", summary);
   }
 
   /** Writes `<output>/<name>` as indented JSON, replacing it. */

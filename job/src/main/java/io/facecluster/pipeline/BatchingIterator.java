@@ -27,17 +27,21 @@ final class BatchingIterator implements Iterator<Row> {
   private final FaceEmbedder embedder;
   private final io.facecluster.detect.FaceDetector detector;
   private final StageMetrics metrics;
+  private final ImageClock clock;
+  private final RunsOn runsOn;
   private final Deque<Row> ready = new ArrayDeque<>();
   private boolean finished;
 
   BatchingIterator(Iterator<Row> paths, Configuration conf, FileProcessor processor, FaceModels models,
-      StageMetrics metrics) {
+      StageMetrics metrics, ImageClock clock, RunsOn runsOn) {
     this.paths = paths;
     this.conf = conf;
     this.processor = processor;
     this.embedder = models.embedder();
     this.detector = models.detector();
     this.metrics = metrics;
+    this.clock = clock;
+    this.runsOn = runsOn;
   }
 
   @Override
@@ -70,7 +74,11 @@ final class BatchingIterator implements Iterator<Row> {
     try {
       while (paths.hasNext() && crops < embedder.batchSize()) {
         Row input = paths.next();
+        long detectRun = detector == null ? 0 : detector.runNanos();
         ImageResult r = processOne(input.getString(0), boxes(input));
+        // Session time goes to the accumulators once per partition (hasNext); to the image here, as it happens.
+        clock.addToImage(Stage.DETECT_RUN, detector == null ? 0 : detector.runNanos() - detectRun);
+        r.stageNanos = clock.take();
         pending.add(r);
         crops += r.crops.size();
       }
@@ -123,7 +131,9 @@ final class BatchingIterator implements Iterator<Row> {
     if (all.isEmpty()) {
       return;
     }
+    int[] crops = pending.stream().mapToInt(r -> r.crops.size()).toArray();
     long t0 = System.nanoTime();
+    long run0 = embedder.runNanos();
     try {
       float[][] e = embedder.embed(all);
       int i = 0;
@@ -137,11 +147,35 @@ final class BatchingIterator implements Iterator<Row> {
       // No catch: the crops are the aligner's, all of the spec's size, so a failing run is the model's fault
       // (ModelRunException), the same for every batch; it fails the task rather than mark the files `error`.
       all.forEach(Mat::release);
-      metrics.add(Stage.EMBED, System.nanoTime() - t0);
+      long elapsed = System.nanoTime() - t0;
+      metrics.add(Stage.EMBED, elapsed);
+      share(pending, crops, Stage.EMBED, elapsed);
+      share(pending, crops, Stage.EMBED_RUN, embedder.runNanos() - run0);
     }
   }
 
-  private static Row toRow(ImageResult r) {
+  /**
+   * Splits a batch's time among its images by their number of crops; the remainder of the integer division
+   * goes to the first image with crops, so that the images' times add up to the batch's exactly.
+   */
+  private static void share(List<ImageResult> pending, int[] crops, Stage stage, long nanos) {
+    long total = java.util.Arrays.stream(crops).sum();
+    long given = 0;
+    int first = -1;
+    for (int i = 0; i < crops.length; i++) {
+      if (crops[i] > 0) {
+        long part = nanos * crops[i] / total;
+        pending.get(i).stageNanos[stage.ordinal()] += part;
+        given += part;
+        first = first < 0 ? i : first;
+      }
+    }
+    if (first >= 0) {
+      pending.get(first).stageNanos[stage.ordinal()] += nanos - given;
+    }
+  }
+
+  private Row toRow(ImageResult r) {
     List<Row> faces = new ArrayList<>(r.faces.size());
     if (Schemas.OK.equals(r.status)) {
       for (int i = 0; i < r.faces.size(); i++) {
@@ -152,7 +186,16 @@ final class BatchingIterator implements Iterator<Row> {
     }
     // Spark's Row encoder takes Scala sequences for array columns.
     return RowFactory.create(r.path, r.status, r.reason, r.width, r.height, faces.size(),
-        JavaConverters.asScalaBuffer(faces).toSeq());
+        JavaConverters.asScalaBuffer(faces).toSeq(), stageMicros(r.stageNanos), runsOn.jvm(), runsOn.sessions());
+  }
+
+  /** The image's time per stage in microseconds (a Scala map: Spark's Row encoder takes one for map columns). */
+  private static scala.collection.Map<String, Object> stageMicros(long[] nanos) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    for (Stage s : Stage.values()) {
+      m.put(s.label(), nanos[s.ordinal()] / 1_000);
+    }
+    return JavaConverters.mapAsScalaMap(m);
   }
 
   /** The array wrapper Spark's Scala (2.12: WrappedArray.ofFloat, 2.13: ArraySeq.ofFloat), no copy. */

@@ -37,10 +37,12 @@ public final class FacePipeline implements MapPartitionsFunction<Row, Row> {
       task.addTaskCompletionListener((TaskContext ctx) -> built.close());
     }
     ImageDecoder decoder = new ImageDecoder(settings.maxPixels());
+    ImageClock clock = new ImageClock(metrics);
     FileProcessor processor = built.detector() == null
         ? new PersonCropProcessor(decoder, models.embedder().input().width(), models.embedder().input().height(),
-            metrics::add)
-        : new ImageProcessor(decoder, built, settings.selection(), metrics::add);
-    return new BatchingIterator(paths, hadoopConf.value().get(), processor, built, metrics);
+            clock)
+        : new ImageProcessor(decoder, built, settings.selection(), clock);
+    return new BatchingIterator(paths, hadoopConf.value().get(), processor, built, metrics, clock,
+        RunsOn.here(models));
   }
 }

@@ -19,6 +19,8 @@ final class ImageResult {
   /** Where the faces came from: {@link FaceSelection#DETECTOR} unless a CENTRE fallback was needed. */
   final String detection;
   float[][] embeddings;
+  /** Nanoseconds per {@link Stage} (by ordinal) spent on this file, its share of batched stages included. */
+  long[] stageNanos = new long[Stage.values().length];
 
   ImageResult(String path, String status, String reason, Integer width, Integer height, List<Detection> faces,
       List<Mat> crops, String detection) {
@@ -30,6 +32,12 @@ final class ImageResult {
     this.faces = faces;
     this.crops = crops;
     this.detection = detection;
+  }
+
+  /** This result with the times measured so far (an image that fails late keeps the time it took). */
+  ImageResult withTimes(long[] nanos) {
+    stageNanos = nanos;
+    return this;
   }
 
   static ImageResult error(String path, String reason, Integer width, Integer height) {

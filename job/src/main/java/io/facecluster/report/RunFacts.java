@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.row_number;
 
+import io.facecluster.output.RunCounts;
 import io.facecluster.output.RunTables;
 import io.facecluster.output.Schemas;
 import java.util.ArrayList;
@@ -43,14 +44,21 @@ final class RunFacts {
   final List<Cluster> top = new ArrayList<>();
   Cluster unclustered;
 
-  static RunFacts read(SparkSession spark, String output, String runId) {
+  /** @param counts the run's counts as summary.json has them (read from the same tables by RunCounts) */
+  static RunFacts read(SparkSession spark, String output, String runId, RunCounts counts) {
     RunFacts f = new RunFacts();
+    f.counts.put("files", counts.files());
+    f.counts.put(Schemas.OK, counts.ok());
+    f.counts.put(Schemas.NO_FACE, counts.noFace());
+    f.counts.put(Schemas.ERROR, counts.error());
+    f.counts.put("faces", counts.faces());
+    f.counts.put("gated", counts.gated());
+    f.counts.put("clusters", counts.clusters());
+    f.counts.put("unclustered", counts.unclustered());
     Dataset<Row> images = table(spark, output, "images", Schemas.IMAGES, runId);
     Dataset<Row> faces = table(spark, output, "faces", Schemas.FACES, runId);
     Dataset<Row> clusters = table(spark, output, "clusters", Schemas.CLUSTERS, runId);
     f.readImages(images);
-    f.counts.put("faces", faces.count());
-    f.counts.put("gated", faces.where(col("gate").isNotNull()).count());
     // One row per cluster id: read three times below, so computed once.
     Dataset<Row> sizes = clusters.groupBy("cluster_id").agg(count("*").as("size"))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -65,18 +73,10 @@ final class RunFacts {
 
   static Dataset<Row> table(SparkSession spark, String output, String name,
       org.apache.spark.sql.types.StructType schema, String runId) {
-    return spark.read().schema(schema).parquet(RunTables.path(output, name)).where(col("run_id").equalTo(runId));
+    return RunCounts.table(spark, output, name, schema, runId);
   }
 
   private void readImages(Dataset<Row> images) {
-    Map<String, Long> byStatus = new LinkedHashMap<>();
-    for (Row r : images.groupBy("status").count().collectAsList()) {
-      byStatus.put(r.getString(0), r.getLong(1));
-    }
-    counts.put("files", byStatus.values().stream().mapToLong(Long::longValue).sum());
-    for (String s : List.of(Schemas.OK, Schemas.NO_FACE, Schemas.ERROR)) {
-      counts.put(s, byStatus.getOrDefault(s, 0L));
-    }
     Dataset<Row> notUsed = images.where(col("status").notEqual(Schemas.OK));
     for (Row r : notUsed.groupBy("status", "reason").count()
         .orderBy(col("count").desc(), col("status"), col("reason")).limit(EXAMPLES).collectAsList()) {
@@ -89,19 +89,11 @@ final class RunFacts {
   }
 
   private void readSizes(Dataset<Row> sizes) {
-    long clusterCount = 0;
-    long noise = 0;
     for (Row r : sizes.where(col("cluster_id").geq(0)).groupBy("size").count().collectAsList()) {
       int bin = Charts.sizeBin(r.getLong(0));
       clustersPerSize[bin] += r.getLong(1);
       facesPerSize[bin] += r.getLong(0) * r.getLong(1);
-      clusterCount += r.getLong(1);
     }
-    for (Row r : sizes.where(col("cluster_id").lt(0)).collectAsList()) {
-      noise += r.getLong(1);
-    }
-    counts.put("clusters", clusterCount);
-    counts.put("unclustered", noise);
   }
 
   private void readSamples(Dataset<Row> faces, Dataset<Row> clusters, Dataset<Row> sizes) {

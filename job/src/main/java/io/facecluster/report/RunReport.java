@@ -4,6 +4,8 @@ import static io.facecluster.report.Html.esc;
 
 import io.facecluster.config.EvalLfwConfig;
 import io.facecluster.config.JobConfig;
+import io.facecluster.output.LfwSummary;
+import io.facecluster.output.RunSummary;
 import io.facecluster.output.RunTables;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,9 +20,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * `<output>/report.html`: one self-contained page per command (`run`, `eval-clusters`, `eval-lfw`) from the
- * run's own output tables, written through the Hadoop FileSystem API (local, hdfs://, s3a://) and replaced by
- * the next run into the same output, as summary.json is.
+ * `<output>/runs/run_id=<id>/report.html`: one self-contained page per command (`run`, `eval-clusters`,
+ * `eval-lfw`) from the run's own output tables, written through the Hadoop FileSystem API (local, hdfs://,
+ * s3a://) beside the run's summary.json; a rerun of the id replaces it, other runs keep theirs.
  */
 public final class RunReport {
   public static final String FILE = "report.html";
@@ -29,32 +31,30 @@ public final class RunReport {
   private RunReport() {}
 
   /** After `run`: counts, files without faces, cluster sizes, gallery, run details. Returns the report's path. */
-  public static String run(SparkSession spark, JobConfig config, Map<String, Object> summary) {
-    Page page = new Page("facecluster run report", subtitle("run", config.runId(), summary));
-    runSections(page, spark, config, RunFacts.read(spark, config.output(), config.runId()));
-    details(page, summary);
-    return write(spark, config.output(), page.html());
+  public static String run(SparkSession spark, JobConfig config, RunSummary summary) {
+    Page page = new Page("facecluster run report", subtitle("run", config.runId(), summary.asMap()));
+    runSections(page, spark, config, RunFacts.read(spark, config.output(), config.runId(), summary.counts()));
+    details(page, summary.asMap());
+    return write(spark, config.output(), config.runId(), page.html());
   }
 
   /** After `eval-clusters`: the run's sections, then its metrics, ROC and pair similarities by folder label. */
-  @SuppressWarnings("unchecked")
-  public static String evalClusters(SparkSession spark, JobConfig config, Map<String, Object> summary) {
-    Page page = new Page("facecluster eval-clusters report", subtitle("eval-clusters", config.runId(), summary));
-    runSections(page, spark, config, RunFacts.read(spark, config.output(), config.runId()));
+  public static String evalClusters(SparkSession spark, JobConfig config, RunSummary summary) {
+    Page page = new Page("facecluster eval-clusters report", subtitle("eval-clusters", config.runId(),
+        summary.asMap()));
+    runSections(page, spark, config, RunFacts.read(spark, config.output(), config.runId(), summary.counts()));
     EvalFacts e = EvalFacts.labelledFolders(spark, config.output(), config.runId());
-    Object threshold = summary.get("cluster") instanceof Map<?, ?> c ? ((Map<String, Object>) c).get("threshold")
-        : null;
     page.section("evaluation", "Evaluation", EvalSections.metrics(e))
         .section("roc", "ROC curve", EvalSections.roc(e, null))
         .section("similarity", "Similarity of same and different people",
-            EvalSections.similarity(e, threshold instanceof Number n ? n.doubleValue() : null, "cluster threshold"));
-    details(page, summary);
-    return write(spark, config.output(), page.html());
+            EvalSections.similarity(e, summary.cluster().threshold(), "cluster threshold"));
+    details(page, summary.asMap());
+    return write(spark, config.output(), config.runId(), page.html());
   }
 
   /** After `eval-lfw`: the protocol's numbers, its folds, ROC and the same / different pair similarities. */
-  public static String lfw(SparkSession spark, EvalLfwConfig config, Map<String, Object> summary) {
-    Page page = new Page("facecluster eval-lfw report", subtitle("eval-lfw", config.runId(), summary));
+  public static String lfw(SparkSession spark, EvalLfwConfig config, LfwSummary summary) {
+    Page page = new Page("facecluster eval-lfw report", subtitle("eval-lfw", config.runId(), summary.asMap()));
     EvalFacts e = EvalFacts.lfw(spark, config.output(), config.runId());
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("pairs", EvalSections.metric(e, "lfw", "pairs"));
@@ -67,8 +67,8 @@ public final class RunReport {
         .section("roc", "ROC curve", EvalSections.roc(e, EvalSections.metric(e, "lfw", "roc_auc")))
         .section("similarity", "Similarity of same and different people",
             EvalSections.similarity(e, EvalSections.metric(e, "lfw", "threshold_mean"), "mean fold threshold"));
-    details(page, summary);
-    return write(spark, config.output(), page.html());
+    details(page, summary.asMap());
+    return write(spark, config.output(), config.runId(), page.html());
   }
 
   private static void runSections(Page page, SparkSession spark, JobConfig config, RunFacts f) {
@@ -117,8 +117,8 @@ public final class RunReport {
     return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
   }
 
-  private static String write(SparkSession spark, String output, String html) {
-    Path p = new Path(RunTables.path(output, FILE));
+  private static String write(SparkSession spark, String output, String runId, String html) {
+    Path p = new Path(RunTables.runFile(output, runId, FILE));
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       fs.setWriteChecksum(false);

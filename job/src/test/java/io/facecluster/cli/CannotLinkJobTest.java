@@ -49,7 +49,7 @@ class CannotLinkJobTest extends SparkTestBase {
     }
     String out = tmp.resolve("out").toString();
     JobRunner.run(in.toString(), out, "--run-id", "cl");
-    summary = new ObjectMapper().readTree(Files.readString(Path.of(out, "summary.json")));
+    summary = new ObjectMapper().readTree(Files.readString(Path.of(out, "runs/run_id=cl/summary.json")));
     spark.read().parquet(out + "/faces").createOrReplaceTempView("cl_faces");
     spark.read().parquet(out + "/clusters").createOrReplaceTempView("cl_clusters");
   }

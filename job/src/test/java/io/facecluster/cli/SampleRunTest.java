@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facecluster.IdentityClusters;
 import io.facecluster.TestData;
+import io.facecluster.models.ModelSpec;
+import io.facecluster.models.ModelSpecs;
 import io.facecluster.models.OrtSessions;
 import io.facecluster.udfs.SparkTestBase;
 import java.nio.file.Files;
@@ -29,7 +31,7 @@ class SampleRunTest extends SparkTestBase {
   static void runOnSample() throws Exception {
     out = tmp.resolve("out").toString();
     JobRunner.run(TestData.sample().toString(), out, "--run-id", "first", "--input-images-per-partition", "3");
-    summary = new ObjectMapper().readTree(Files.readString(Path.of(out, "summary.json")));
+    summary = new ObjectMapper().readTree(Files.readString(Path.of(out, "runs/run_id=first/summary.json")));
     view("images");
     view("faces");
     view("clusters");
@@ -89,13 +91,16 @@ class SampleRunTest extends SparkTestBase {
 
   @Test
   void loadsEachModelOncePerJvmAcrossManyPartitions() {
-    assertThat(summary.at("/spark/partitions").asLong()).as("partitions processed (22 files, 3 per partition)")
+    assertThat(summary.at("/spark/partitions").asLong()).as("partitions of the plan (22 files, 3 per partition)")
         .isGreaterThanOrEqualTo(8);
     assertThat(summary.at("/spark/model_sessions_created").asLong())
-        .as("sessions created by this run's tasks (0 when an earlier test in this JVM loaded them)")
-        .isLessThanOrEqualTo(2);
+        .as("sessions of the run's models in the JVMs that ran it (one JVM here: detector and embedder)")
+        .isEqualTo(2);
     assertThat(OrtSessions.createdFor(TestData.detectorSpec())).as("detector sessions in this JVM").isEqualTo(1);
-    assertThat(OrtSessions.createdFor(TestData.embedderSpec())).as("embedder sessions in this JVM").isEqualTo(1);
+    // The run's embedder (the default spec), not TestData.embedderSpec(), which is MobileFaceNet.
+    ModelSpec embedder = ModelSpecs.load(summary.at("/models/embedder/name").asText(), TestData.modelsDir(),
+        ModelSpec.FACE_EMBEDDER);
+    assertThat(OrtSessions.createdFor(embedder)).as("embedder sessions in this JVM").isEqualTo(1);
   }
 
   @Test
@@ -108,6 +113,11 @@ class SampleRunTest extends SparkTestBase {
     assertThat(sql("SELECT run_id, count(*), count(DISTINCT path) FROM sample_images GROUP BY run_id ORDER BY run_id"))
         .as("images rows per run after rerunning 'second'")
         .containsExactly(row("first", 22L, 22L), row("second", 22L, 22L));
+    assertThat(Path.of(out, "runs/run_id=first/summary.json")).as("the first run keeps its summary").exists();
+    assertThat(spark.read().option("multiLine", "true").json(out + "/runs/run_id=*/summary.json")
+        .select("run_id", "cluster.method").orderBy("run_id").collectAsList().stream().map(SparkTestBase::toJava))
+        .as("one summary per run; the rerun's replaced its own").containsExactly(row("first", "graph"),
+            row("second", "bisecting"));
     assertThat(sql("SELECT count(*) - count(DISTINCT face_id) FROM sample_faces WHERE run_id = 'second'"))
         .as("duplicate faces in the rerun partition").containsExactly(row(0L));
     assertThat(sql("SELECT count(DISTINCT cluster_id), min(cluster_id), max(cluster_id) FROM sample_clusters "

@@ -86,7 +86,7 @@ class StandaloneClusterTest extends SparkTestBase {
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertThat(p.exitValue()).as("exit code of submit.sh run --run-id %s; output:%n%s", runId, Files.readString(log))
         .isZero();
-    JsonNode summary = new ObjectMapper().readTree(Path.of(output, "summary.json").toFile());
+    JsonNode summary = new ObjectMapper().readTree(Path.of(output, "runs/run_id=" + runId + "/summary.json").toFile());
     return new Submission(runId, output, seconds, summary);
   }
 

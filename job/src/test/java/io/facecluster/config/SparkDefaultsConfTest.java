@@ -160,7 +160,7 @@ class SparkDefaultsConfTest {
       }
       assertThat(config.getLoggerConfig("org.apache.hadoop.util.NativeCodeLoader").getLevel())
           .as("native-code warning, harmless here").isEqualTo(Level.ERROR);
-      for (String job : List.of("io.facecluster.pipeline.ProgressLogger", "io.facecluster.cli.RunJob")) {
+      for (String job : List.of("io.facecluster.pipeline.ProgressLogger", "io.facecluster.run.RunJob")) {
         assertThat(config.getLoggerConfig(job).getLevel()).as("level of %s", job).isEqualTo(Level.INFO);
       }
     }

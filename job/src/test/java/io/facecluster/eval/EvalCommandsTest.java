@@ -30,7 +30,7 @@ class EvalCommandsTest extends SparkTestBase {
         TestData.modelsDir());
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
     assertThat(r.out()).as("printed table").contains("accuracy        100.00 %").contains("fold  2");
-    JsonNode s = new ObjectMapper().readTree(Files.readString(tmp.resolve("out/summary.json")));
+    JsonNode s = new ObjectMapper().readTree(Files.readString(tmp.resolve("out/runs/run_id=tiny/summary.json")));
     assertThat(s.at("/metrics/pairs").asDouble()).as("pairs scored").isEqualTo(8);
     assertThat(s.at("/metrics/accuracy_mean").asDouble()).as("easy pairs: all right").isEqualTo(1.0);
     int images = LfwPairs.read(pairs).images().size();
@@ -48,7 +48,7 @@ class EvalCommandsTest extends SparkTestBase {
     JobRunner.Result r = JobRunner.main("eval-clusters", "--input", TestData.sample().resolve("lfw").toString(),
         "--output", tmp.resolve("ec").toString(), "--run-id", "ec", "--models-dir", TestData.modelsDir());
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
-    JsonNode m = new ObjectMapper().readTree(Files.readString(tmp.resolve("ec/summary.json")))
+    JsonNode m = new ObjectMapper().readTree(Files.readString(tmp.resolve("ec/runs/run_id=ec/summary.json")))
         .get("clustering_metrics");
     assertThat(m.get("faces").asLong()).as("one centre face per image").isEqualTo(20);
     assertThat(m.get("identities").asLong()).as("labels from folder names").isEqualTo(5);

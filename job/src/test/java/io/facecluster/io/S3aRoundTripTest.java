@@ -59,7 +59,7 @@ class S3aRoundTripTest extends SparkTestBase {
     assertThat(r.code()).as("exit code; stderr %s", r.err()).isZero();
     assertThat(sql("SELECT count(*), sum(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) FROM parquet.`%s`",
         "s3a://photos/out-m/images")).as("photos embedded with models read over S3A").containsExactly(row(6L, 6L));
-    String summary = new String(fs.open(new Path("s3a://photos/out-m/summary.json")).readAllBytes(),
+    String summary = new String(fs.open(new Path("s3a://photos/out-m/runs/run_id=m/summary.json")).readAllBytes(),
         java.nio.charset.StandardCharsets.UTF_8);
     assertThat(summary).as("summary.json names the model files on S3")
         .contains("s3a://photos/models/retinaface-mnet025/retinaface_mnet025_dynamic.onnx")
@@ -85,6 +85,6 @@ class S3aRoundTripTest extends SparkTestBase {
         .allSatisfy(p -> assertThat(p).as("photos, clusters of %s", p[0]).startsWith(p[0], 3L, 1L));
     assertThat(perPerson.get(0)[3]).as("Powell's and Blair's clusters differ").isNotEqualTo(perPerson.get(1)[3]);
     FileSystem fs = new Path("s3a://photos/").getFileSystem(spark.sparkContext().hadoopConfiguration());
-    assertThat(fs.exists(new Path("s3a://photos/out/summary.json"))).as("summary.json written to S3").isTrue();
+    assertThat(fs.exists(new Path("s3a://photos/out/runs/run_id=s3/summary.json"))).as("summary.json written to S3").isTrue();
   }
 }

@@ -27,12 +27,15 @@ import javax.imageio.ImageIO;
 /**
  * Real output for the notebook tests, written once per test JVM: `run` on the bundled sample plus
  * three broken files (run id {@link #RUN_ID}), after an earlier run of the group photo alone into the
- * same output ("a-group": a paragraph that ignores the chosen run counts too much), and `eval-lfw` on
+ * same output ("a-group": a paragraph that ignores the chosen run counts too much), a later run without its
+ * commit marker ({@link #KILLED_ID}), and `eval-lfw` on
  * 8 official LFW pairs in two folds ({@link #EVAL_ID}, as EvalCommandsTest).
  */
 final class NotebookOutputs extends SparkTestBase { // for SparkTestBase's row conversion
   static final String RUN_ID = "nb";
   static final String EVAL_ID = "nb-lfw";
+  /** A run whose commit marker is deleted after it finished: not committed, never "latest", not listed. */
+  static final String KILLED_ID = "zz-killed";
 
   private static NotebookOutputs instance;
 
@@ -64,7 +67,11 @@ final class NotebookOutputs extends SparkTestBase { // for SparkTestBase's row c
     runOut = dir.resolve("run").toString();
     JobRunner.run(input.resolve("group").toString(), runOut, "--run-id", "a-group");
     JobRunner.run(input.toString(), runOut, "--run-id", RUN_ID);
-    runSummary = new ObjectMapper().readTree(Files.readString(Path.of(runOut, "summary.json")));
+    runSummary = new ObjectMapper().readTree(Files.readString(Path.of(runOut, "runs/run_id=" + RUN_ID + "/summary.json")));
+    // A run that died before its commit: all tables written, the marker gone. Its id sorts last, so a note that
+    // took the greatest id of the tables as "latest" would show it.
+    JobRunner.run(input.resolve("group").toString(), runOut, "--run-id", KILLED_ID);
+    Files.delete(Path.of(runOut, "runs/run_id=" + KILLED_ID + "/summary.json"));
 
     List<String> official = Files.readAllLines(TestData.shared().resolve("data/lfw-protocol/pairs.txt"));
     Path pairs = dir.resolve("pairs.txt");
@@ -74,7 +81,7 @@ final class NotebookOutputs extends SparkTestBase { // for SparkTestBase's row c
     JobRunner.Result r = JobRunner.main("eval-lfw", "--lfw", TestData.lfw().toString(), "--pairs",
         pairs.toString(), "--output", evalOut, "--run-id", EVAL_ID, "--models-dir", TestData.modelsDir());
     assertThat(r.code()).as("eval-lfw exit code; stderr: %s", r.err()).isZero();
-    evalSummary = new ObjectMapper().readTree(Files.readString(Path.of(evalOut, "summary.json")));
+    evalSummary = new ObjectMapper().readTree(Files.readString(Path.of(evalOut, "runs/run_id=" + EVAL_ID + "/summary.json")));
     notes = ZeppelinNote.all(TestData.root().resolve("notebooks"));
   }
 

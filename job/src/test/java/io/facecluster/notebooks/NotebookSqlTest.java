@@ -1,6 +1,7 @@
 package io.facecluster.notebooks;
 
 import static io.facecluster.notebooks.NotebookOutputs.RUN_ID;
+import static io.facecluster.notebooks.NotebookOutputs.KILLED_ID;
 import static io.facecluster.notebooks.NotebookOutputs.fileName;
 import static io.facecluster.notebooks.NotebookOutputs.isSquare;
 import static io.facecluster.notebooks.NotebookOutputs.rows;
@@ -134,9 +135,10 @@ class NotebookSqlTest extends SparkTestBase {
     assertRunViews(run);
     run.assertEveryQueryHasRows("Tables of one run");
     JsonNode c = out.runSummary.get("counts");
-    assertThat(rows(run, "Selected run")).as("latest of two runs").containsExactly(
+    assertThat(rows(run, "Selected run")).as("latest of two committed runs (%s has no marker)", KILLED_ID)
+        .containsExactly(
         row(RUN_ID, c.get("files").asLong(), c.get("faces").asLong(), 2L));
-    assertThat(rows(run, "Runs in this output")).as("both runs, newest first").containsExactly(
+    assertThat(rows(run, "Runs in this output")).as("both committed runs, newest first").containsExactly(
         row(RUN_ID, 25L, 21L, 27L), row("a-group", 1L, 1L, 6L));
     assertThat(rows(run, "Counts")).as("summary.json counts of the run").containsExactly(row(
         c.get("files").asLong(), c.get("ok").asLong(), c.get("no_face").asLong(), c.get("error").asLong(),

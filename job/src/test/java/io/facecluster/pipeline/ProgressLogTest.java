@@ -70,7 +70,7 @@ class ProgressLogTest extends SparkTestBase {
       appender.stop();
     }
     log = captured.toString();
-    summary = new ObjectMapper().readTree(Files.readString(Path.of(out, "summary.json")));
+    summary = new ObjectMapper().readTree(Files.readString(Path.of(out, "runs/run_id=progress/summary.json")));
   }
 
   private static List<String> lines(String regex) {
@@ -142,7 +142,7 @@ class ProgressLogTest extends SparkTestBase {
         .containsPattern("\\n  rate +\\d+\\.\\d files/s \\(pipeline\\+write\\)\\n")
         .containsPattern("\\n  task time +read \\d+\\.\\d s, decode \\d+\\.\\d s, detect \\d+\\.\\d s, "
             + "(\\w+ \\d+\\.\\d s, )*embed \\d+\\.\\d s(, \\w+ \\d+\\.\\d s)* \\(summed over tasks\\)\\n")
-        .containsPattern("\\n  summary: \\S+/summary.json\\n");
+        .containsPattern("\\n  summary: \\S+/runs/run_id=progress/summary.json\\n");
     assertThat(summary.at("/counts/error").asLong()).as("broken files: corrupt, truncated, empty, text")
         .isEqualTo(4);
   }

@@ -42,7 +42,7 @@ class ReportPageTest extends SparkTestBase {
   void runReportRendersTheSampleRun() throws Exception {
     Path out = tmp.resolve("out");
     JobRunner.Result r = JobRunner.run(TestData.sample().toString(), out.toString(), "--run-id", "report");
-    Path html = keep(out.resolve("report.html"), "report-run.html");
+    Path html = keep(out.resolve("runs/run_id=report/report.html"), "report-run.html");
     assertThat(r.out()).as("run prints where the report is").contains("report:  " + html);
 
     Path png = tmp.resolve("report.png");
@@ -92,7 +92,7 @@ class ReportPageTest extends SparkTestBase {
     JobRunner.Result r = JobRunner.main("eval-lfw", "--lfw", TestData.lfw().toString(), "--pairs", pairs.toString(),
         "--output", out.toString(), "--run-id", "lfw", "--models-dir", TestData.modelsDir());
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
-    Path html = keep(out.resolve("report.html"), "report-" + out.getFileName() + ".html");
+    Path html = keep(out.resolve("runs/run_id=lfw/report.html"), "report-" + out.getFileName() + ".html");
     Chromium.Run dump = Chromium.dumpDom(html, tmp);
     String dom = dump.stdout();
     assertThat(dump.consoleLines()).as("console messages").isEmpty();
@@ -120,7 +120,7 @@ class ReportPageTest extends SparkTestBase {
     JobRunner.Result r = JobRunner.main("eval-clusters", "--input", input.toString(), "--output", out.toString(),
         "--run-id", "ec", "--models-dir", TestData.modelsDir());
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
-    Path html = keep(out.resolve("report.html"), "report-" + out.getFileName() + ".html");
+    Path html = keep(out.resolve("runs/run_id=ec/report.html"), "report-" + out.getFileName() + ".html");
     Chromium.Run dump = Chromium.dumpDom(html, tmp);
     String dom = dump.stdout();
     assertThat(dump.consoleLines()).as("console messages (an unescaped <script> would be refused and logged)")
@@ -133,7 +133,7 @@ class ReportPageTest extends SparkTestBase {
     for (String id : List.of("summary", "files", "cluster-sizes", "gallery", "evaluation", "roc", "similarity")) {
       assertThat(dom).as("section %s", id).contains("<section id=\"" + id + "\"><h2>");
     }
-    JsonNode summary = new ObjectMapper().readTree(Files.readString(out.resolve("summary.json")));
+    JsonNode summary = new ObjectMapper().readTree(Files.readString(out.resolve("runs/run_id=ec/summary.json")));
     assertThat(dom).as("metrics of both evaluations, values as in summary.json")
         .contains("<th colspan=\"2\">clusters:graph</th>", "<th colspan=\"2\">pairs:best-threshold</th>")
         .contains("<td>bcubed_f1</td><td class=\"n\">" + Html.num(summary.at("/clustering_metrics/bcubed_f1")

@@ -37,8 +37,8 @@ class S3aReportTest extends SparkTestBase {
         out.write(new byte[0]);
       }
       JobRunner.Result r = JobRunner.run("s3a://reports/in", "s3a://reports/out", "--run-id", "s3");
-      assertThat(r.out()).as("printed report path").contains("report:  s3a://reports/out/report.html");
-      String html = new String(fs.open(new Path("s3a://reports/out/report.html")).readAllBytes(),
+      assertThat(r.out()).as("printed report path").contains("report:  s3a://reports/out/runs/run_id=s3/report.html");
+      String html = new String(fs.open(new Path("s3a://reports/out/runs/run_id=s3/report.html")).readAllBytes(),
           StandardCharsets.UTF_8);
       long faces = (Long) sql("SELECT count(*) FROM parquet.`s3a://reports/out/faces` WHERE run_id = 's3'")
           .get(0)[0];
@@ -50,8 +50,8 @@ class S3aReportTest extends SparkTestBase {
       assertThat(Pattern.compile("<img src=\"data:image/jpeg;base64,").matcher(html).results().count())
           .as("one thumbnail per face, cut from the images on S3").isEqualTo(faces);
       assertThat(html).as("no thumbnail failed").doesNotContain("class=\"missing\"");
-      assertThat(List.of(fs.listStatus(new Path("s3a://reports/out/"))).stream()
-          .map(s -> s.getPath().getName()).toList()).as("objects in the output").contains("report.html",
+      assertThat(List.of(fs.listStatus(new Path("s3a://reports/out/runs/run_id=s3/"))).stream()
+          .map(s -> s.getPath().getName()).toList()).as("objects of the run's own folder").contains("report.html",
               "summary.json");
     }
   }

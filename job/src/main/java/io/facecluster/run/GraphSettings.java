@@ -1,4 +1,4 @@
-package io.facecluster.cli;
+package io.facecluster.run;
 
 import io.facecluster.cluster.GraphClustering;
 import io.facecluster.cluster.IvfKnn;
@@ -9,14 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Maps the typed config of graph clustering onto the cluster package's parameters (and back, for summaries). */
-final class GraphSettings {
+public final class GraphSettings {
   private GraphSettings() {}
 
-  static GraphClustering.Params params(JobConfig config, double threshold) {
+  public static GraphClustering.Params params(JobConfig config, double threshold) {
     return params(config.graph(), config.clusterMaxIter(), config.clusterSeed(), threshold);
   }
 
-  static GraphClustering.Params params(GraphConfig g, int maxIter, long seed, double threshold) {
+  public static GraphClustering.Params params(GraphConfig g, int maxIter, long seed, double threshold) {
     IvfKnn.Params ivf = new IvfKnn.Params(g.ivfCellSize(), g.ivfProbes(), g.ivfTrainSample(),
         IvfKnn.Params.defaults().trainIter(), seed);
     KnnSearch.Params search = new KnnSearch.Params(KnnSearch.Mode.valueOf(g.index().name()), g.exactLimit(),
@@ -25,7 +25,7 @@ final class GraphSettings {
         maxIter, search);
   }
 
-  static Map<String, Object> describe(GraphConfig g) {
+  public static Map<String, Object> describe(GraphConfig g) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("knn", g.knn());
     m.put("mutual", g.mutual());
