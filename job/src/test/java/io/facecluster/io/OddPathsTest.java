@@ -120,19 +120,13 @@ class OddPathsTest extends SparkTestBase {
         .doesNotContain("it's me");
   }
 
-  /** The run's report: its own under runs/ where the run writes one there, else the output's. */
+  /** The run's report, beside its commit marker under runs/run_id=<id>/. */
   private static String report(String out, String runId) throws Exception {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    for (String p : List.of(out + "/runs/run_id=" + runId + "/report.html", out + "/report.html")) {
-      Path path = new Path(p);
-      FileSystem fs = path.getFileSystem(conf);
-      if (fs.exists(path)) {
-        try (var in = fs.open(path)) {
-          return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-      }
+    Path path = new Path(out + "/runs/run_id=" + runId + "/report.html");
+    FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    try (var in = fs.open(path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    throw new AssertionError("no report.html under " + out);
   }
 
   /** HTML escaping as a browser reverses it: the five characters that markup gives a meaning to. */
