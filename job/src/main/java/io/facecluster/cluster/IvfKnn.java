@@ -1,5 +1,6 @@
 package io.facecluster.cluster;
 
+import io.facecluster.faults.InjectedFaults;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -138,6 +139,7 @@ public final class IvfKnn {
         })
         .groupByKey(new HashPartitioner(partitions))
         .flatMapToPair(cell -> {
+          InjectedFaults.check(InjectedFaults.Point.KNN); // tests only: inert unless configured
           List<FaceVector> stored = new ArrayList<>();
           List<FaceVector> probing = new ArrayList<>();
           for (Item item : cell._2()) {

@@ -1,6 +1,7 @@
 package io.facecluster.pipeline;
 
 import io.facecluster.embed.FaceEmbedder;
+import io.facecluster.faults.InjectedFaults;
 import io.facecluster.io.InputFiles;
 import io.facecluster.output.Schemas;
 import java.util.ArrayDeque;
@@ -108,6 +109,7 @@ final class BatchingIterator implements Iterator<Row> {
     } finally {
       metrics.add(Stage.READ, System.nanoTime() - t0);
     }
+    InjectedFaults.check(InjectedFaults.Point.DECODE); // tests only: inert unless configured
     return processor.process(path, bytes, boxes);
   }
 
@@ -117,6 +119,8 @@ final class BatchingIterator implements Iterator<Row> {
     if (all.isEmpty()) {
       return;
     }
+    // Tests only (inert unless configured), outside the try: an injected fault must fail the task, not the batch.
+    InjectedFaults.check(InjectedFaults.Point.EMBED);
     long t0 = System.nanoTime();
     try {
       float[][] e = embedder.embed(all);
