@@ -23,7 +23,8 @@ final class ComponentSplitter {
   static final double STEP = 0.05;
   /**
    * Cluster id base of a face cut out as a singleton: its vertex id plus this, so that it never equals a
-   * component id (the smallest vertex id of a component, far below 2^62), even its old component's.
+   * component id (the smallest vertex id of a component, below 2^62 by construction: {@link VertexIds}), even its
+   * old component's.
    */
   static final long CUT = 1L << 62;
 

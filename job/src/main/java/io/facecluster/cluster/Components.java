@@ -1,5 +1,6 @@
 package io.facecluster.cluster;
 
+import io.facecluster.faults.InjectedFaults;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.graphx.Edge;
@@ -60,6 +61,7 @@ final class Components {
   /** Per partition: union-find over its edges, then one edge (local root, vertex) per non-root vertex. */
   static JavaRDD<Edge<Double>> stars(JavaRDD<Edge<Double>> edges) {
     return edges.mapPartitions(it -> {
+      InjectedFaults.check(InjectedFaults.Point.COMPONENTS); // tests only: inert unless configured
       java.util.HashMap<Long, Long> parent = new java.util.HashMap<>();
       while (it.hasNext()) {
         Edge<Double> e = it.next();

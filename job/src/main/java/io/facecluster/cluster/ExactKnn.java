@@ -1,5 +1,6 @@
 package io.facecluster.cluster;
 
+import io.facecluster.faults.InjectedFaults;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -31,6 +32,7 @@ public final class ExactKnn {
     return byBlock.cartesian(byBlock)
         .filter(p -> p._1()._1() <= p._2()._1())
         .flatMapToPair(p -> {
+          InjectedFaults.check(InjectedFaults.Point.KNN); // tests only: inert unless configured
           List<Tuple2<Long, Neighbours>> out = new ArrayList<>();
           VectorBlock a = p._1()._2();
           VectorBlock b = p._2()._2();

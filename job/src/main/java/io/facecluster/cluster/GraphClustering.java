@@ -34,7 +34,8 @@ import scala.Tuple2;
  *       photo through a chain of links, is cut again with a higher threshold;
  *   <li>components smaller than `minSize` get the noise label -1.
  * </ol>
- * Cluster ids are the smallest internal vertex id of the component: opaque numbers.
+ * Cluster ids are the smallest vertex id of the component: opaque numbers, but derived from the faces' face_ids
+ * ({@link VertexIds}), so the same faces give the same cluster ids in any row order or partitioning.
  */
 public final class GraphClustering {
   public static final long NOISE = -1;
@@ -82,17 +83,26 @@ public final class GraphClustering {
   public static Result run(Dataset<Row> faces, Params p) {
     boolean hasPath = Arrays.asList(faces.columns()).contains("path");
     Dataset<Row> cols = hasPath ? faces.select("face_id", "embedding", "path") : faces.select("face_id", "embedding");
-    JavaPairRDD<Long, Row> indexed = cols.javaRDD().zipWithUniqueId().mapToPair(t -> new Tuple2<>(t._2(), t._1()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<FaceVector> vectors = indexed.map(t -> new FaceVector(t._1(),
-        t._2().size() > 2 ? key64(t._2().getString(2)) : ~t._1(), toFloats(t._2().getList(1))));
+    // Read three times (id check, vectors, labels): kept, so that the input's own lineage runs once.
+    JavaRDD<Row> rows = cols.javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
+    VertexIds.requireDistinct(rows.map(r -> r.getString(0)));
+    // Ids from face_id (VertexIds): nothing below depends on the rows' order, on a cache or on a checkpoint
+    // surviving; any lost partition is recomputed from lineage and numbers its faces as before.
+    JavaRDD<FaceVector> vectors = rows.map(r -> {
+      long id = VertexIds.of(r.getString(0));
+      return new FaceVector(id, r.size() > 2 ? key64(r.getString(2)) : ~id, toFloats(r.getList(1)));
+    });
     Map<String, Object> stats = new LinkedHashMap<>();
     JavaPairRDD<Long, Long> labels = cluster(vectors, p, stats);
-    JavaRDD<Row> rows = indexed.join(labels).map(t -> RowFactory.create(t._2()._1().getString(0), t._2()._2()));
-    // Materialised here so that the cached inputs and graph can be released before returning.
-    Dataset<Row> out = faces.sparkSession().createDataFrame(rows, OUT).localCheckpoint(true);
-    indexed.unpersist(false);
-    return new Result(out, stats);
+    JavaRDD<Row> out = rows.mapToPair(r -> new Tuple2<>(VertexIds.of(r.getString(0)), r.getString(0)))
+        .join(labels)
+        .map(t -> RowFactory.create(t._2()._1(), t._2()._2()));
+    // Persisted, not checkpointed locally: a lost block is recomputed (a local checkpoint cannot be, and fails
+    // the job after an executor loss). Materialised here so the labels are computed once.
+    Dataset<Row> clusters = faces.sparkSession().createDataFrame(out, OUT).persist(StorageLevel.MEMORY_AND_DISK());
+    clusters.count();
+    rows.unpersist(false);
+    return new Result(clusters, stats);
   }
 
   /** Vertex id -> cluster id (NOISE for faces in components below minSize). */
@@ -153,7 +163,8 @@ public final class GraphClustering {
           }
           return out.iterator();
         })
-        .reduceByKey((x, y) -> new Tuple2<>(x._1(), x._2() + y._2()))
+        // Both ends compute the same dot product; max() makes the kept value independent of the merge order anyway.
+        .reduceByKey((x, y) -> new Tuple2<>(Math.max(x._1(), y._1()), x._2() + y._2()))
         .filter(t -> !mutual || t._2()._2() == 2 || t._2()._1() >= strong)
         .map(t -> new Edge<>(t._1()._1(), t._1()._2(), t._2()._1()));
   }

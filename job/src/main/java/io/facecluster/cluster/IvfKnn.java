@@ -1,5 +1,6 @@
 package io.facecluster.cluster;
 
+import io.facecluster.faults.InjectedFaults;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +95,15 @@ public final class IvfKnn {
   public static Index train(JavaRDD<FaceVector> faces, long count, Params p) {
     int cells = (int) Math.max(1, Math.round((double) count / p.cellSize()));
     double fraction = Math.min(1.0, (double) Math.max(p.trainSample(), cells * 4L) / Math.max(1, count));
-    JavaRDD<Vector> sample = faces.sample(false, fraction, p.seed()).map(f -> toDouble(f.vector));
+    // The sample is chosen by a hash of each face's id, not by RDD.sample (whose draw depends on the partitioning),
+    // and laid out in a fixed number of partitions sorted by id: KMeans's random initial centres (takeSample)
+    // and its sums see the same rows in the same order for any input order or partitioning.
+    long seed = p.seed();
+    JavaRDD<FaceVector> chosen = fraction >= 1 ? faces : faces.filter(f -> sampled(f.id, seed, fraction));
+    int parts = (int) Math.max(1, Math.min(256, (long) (count * fraction) / 20_000));
+    JavaRDD<Vector> sample = chosen.mapToPair(f -> new Tuple2<>(f.id, f.vector))
+        .repartitionAndSortWithinPartitions(new HashPartitioner(parts))
+        .map(t -> toDouble(t._2()));
     sample.persist(StorageLevel.MEMORY_AND_DISK());
     // Random initial centres: k-means|| with thousands of centres costs more than the iterations themselves.
     KMeansModel model = new KMeans().setK(cells).setMaxIterations(p.trainIter()).setInitializationMode("random")
@@ -130,6 +139,7 @@ public final class IvfKnn {
         })
         .groupByKey(new HashPartitioner(partitions))
         .flatMapToPair(cell -> {
+          InjectedFaults.check(InjectedFaults.Point.KNN); // tests only: inert unless configured
           List<FaceVector> stored = new ArrayList<>();
           List<FaceVector> probing = new ArrayList<>();
           for (Item item : cell._2()) {
@@ -251,6 +261,15 @@ public final class IvfKnn {
         out.add(new Tuple2<>(block.ids[i], best[i]));
       }
     }
+  }
+
+  /** Whether a face is in the training sample: a uniform number from (id, seed), below the fraction. */
+  static boolean sampled(long id, long seed, double fraction) {
+    long h = (id ^ seed) * 0x9e3779b97f4a7c15L;
+    h ^= h >>> 32;
+    h *= 0xd6e8feb86659fd93L;
+    h ^= h >>> 32;
+    return (h >>> 11) * 0x1.0p-53 < fraction;
   }
 
   private static Vector toDouble(float[] v) {

@@ -33,14 +33,21 @@ public final class Neighbours implements Serializable {
     return sims[i];
   }
 
-  /** The similarity a candidate must beat to enter a full list (-infinity while the list has room). */
+  /**
+   * The similarity a candidate must reach to enter a full list (-infinity while the list has room); at equality
+   * {@link #offer} decides by id.
+   */
   public float floor() {
     return size < capacity ? Float.NEGATIVE_INFINITY : sims[size - 1];
   }
 
-  /** Inserts a candidate when it is among the best; ties keep the earlier one. Ids must not repeat. */
+  /**
+   * Inserts a candidate when it is among the best. Equal similarities are ordered by id, smaller first, so that
+   * the list does not depend on the order candidates arrive in (blocks, cells and merges come in task order).
+   * Ids must not repeat.
+   */
   public void offer(long id, float sim) {
-    if (size == capacity && sim <= sims[size - 1]) {
+    if (size == capacity && !before(id, sim, size - 1)) {
       return;
     }
     if (size == ids.length && size < capacity) {
@@ -49,7 +56,7 @@ public final class Neighbours implements Serializable {
       sims = java.util.Arrays.copyOf(sims, grown);
     }
     int at = size == capacity ? size - 1 : size++;
-    while (at > 0 && sims[at - 1] < sim) {
+    while (at > 0 && before(id, sim, at - 1)) {
       ids[at] = ids[at - 1];
       sims[at] = sims[at - 1];
       at--;
@@ -64,11 +71,16 @@ public final class Neighbours implements Serializable {
    */
   public Neighbours merge(Neighbours other) {
     for (int i = 0; i < other.size; i++) {
-      if (other.sims[i] > floor() && !contains(other.ids[i])) {
+      if (other.sims[i] >= floor() && !contains(other.ids[i])) {
         offer(other.ids[i], other.sims[i]);
       }
     }
     return this;
+  }
+
+  /** Whether (id, sim) ranks before entry i: more similar, or as similar with a smaller id. */
+  private boolean before(long id, float sim, int i) {
+    return sim > sims[i] || (sim == sims[i] && id < ids[i]);
   }
 
   private boolean contains(long id) {

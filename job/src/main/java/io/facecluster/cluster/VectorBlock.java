@@ -75,10 +75,10 @@ public final class VectorBlock implements Serializable {
         for (int i = 0; i < rows; i++) {
           float sim = sims[i];
           if (sim >= threshold && data.photos[d + i] != qphoto && data.ids[d + i] != qid) {
-            if (sim > out.floor()) {
+            if (sim >= out.floor()) {
               out.offer(data.ids[d + i], sim);
             }
-            if (bestData != null && sim > bestData[d + i].floor()) {
+            if (bestData != null && sim >= bestData[d + i].floor()) {
               bestData[d + i].offer(qid, sim);
             }
           }

@@ -1,5 +1,6 @@
 package io.facecluster.output;
 
+import io.facecluster.faults.InjectedFaults;
 import java.util.Arrays;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -20,6 +21,11 @@ public final class RunTables {
     if (!typed.schema().equals(schema)) {
       // Nullability may be wider than declared after Spark expressions; the names and types must match exactly.
       typed = typed.sparkSession().createDataFrame(typed.rdd(), schema);
+    }
+    if (InjectedFaults.configured(typed.sparkSession().sparkContext(), InjectedFaults.Point.WRITE)) {
+      // Tests only (inert otherwise): a step in the write tasks where a first attempt fails mid-partition.
+      typed = typed.sparkSession().createDataFrame(
+          typed.javaRDD().mapPartitions(it -> InjectedFaults.passThrough(it, InjectedFaults.Point.WRITE)), schema);
     }
     typed.write()
         .mode(SaveMode.Overwrite)

@@ -1,6 +1,7 @@
 package io.facecluster.pipeline;
 
 import io.facecluster.embed.FaceEmbedder;
+import io.facecluster.faults.InjectedFaults;
 import io.facecluster.io.InputFiles;
 import io.facecluster.output.Schemas;
 import java.util.ArrayDeque;
@@ -122,6 +123,7 @@ final class BatchingIterator implements Iterator<Row> {
     } finally {
       metrics.add(Stage.READ, System.nanoTime() - t0);
     }
+    InjectedFaults.check(InjectedFaults.Point.DECODE); // tests only: inert unless configured
     return processor.process(path, bytes, boxes);
   }
 
@@ -135,6 +137,9 @@ final class BatchingIterator implements Iterator<Row> {
     long t0 = System.nanoTime();
     long run0 = embedder.runNanos();
     try {
+      // Tests only (inert unless configured): an injected fault fails the task (no catch here), and the finally
+      // below still releases the batch's crops.
+      InjectedFaults.check(InjectedFaults.Point.EMBED);
       float[][] e = embedder.embed(all);
       int i = 0;
       for (ImageResult r : pending) {

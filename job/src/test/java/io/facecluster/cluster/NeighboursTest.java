@@ -50,4 +50,28 @@ class NeighboursTest {
     assertThat(n.id(0)).as("best first").isEqualTo(99);
     assertThat(n.id(99)).as("worst last").isEqualTo(0);
   }
+
+  @Test
+  void equalSimilaritiesAreOrderedByIdWhateverTheArrivalOrder() {
+    // Four candidates tie at 0.5 for the last two places: the smaller ids win, offered or merged in any order.
+    Neighbours forward = new Neighbours(3);
+    Neighbours backward = new Neighbours(3);
+    long[] ids = {7, 3, 9, 5, 1};
+    float[] sims = {0.5f, 0.5f, 0.5f, 0.5f, 0.9f};
+    for (int i = 0; i < ids.length; i++) {
+      forward.offer(ids[i], sims[i]);
+      backward.offer(ids[ids.length - 1 - i], sims[ids.length - 1 - i]);
+    }
+    assertThat(text(forward)).as("offered 7, 3, 9, 5, 1").containsExactly("1:0.9", "3:0.5", "5:0.5");
+    assertThat(text(backward)).as("offered 1, 5, 9, 3, 7").containsExactly("1:0.9", "3:0.5", "5:0.5");
+    Neighbours a = new Neighbours(3);
+    a.offer(9, 0.5f);
+    a.offer(7, 0.5f);
+    Neighbours b = new Neighbours(3);
+    b.offer(3, 0.5f);
+    b.offer(1, 0.9f);
+    Neighbours c = new Neighbours(3);
+    c.offer(5, 0.5f);
+    assertThat(text(a.merge(b).merge(c))).as("merged partial lists").containsExactly("1:0.9", "3:0.5", "5:0.5");
+  }
 }
