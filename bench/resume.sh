@@ -56,6 +56,6 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
   java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
   OPENS+=("--add-opens=java.base/$p=ALL-UNNAMED")
 done
-java "${OPENS[@]}" -Dlog4j2.configurationFile="file:$HERE/conf/log4j2.properties" \
+SPARK_LOCAL_IP=127.0.0.1 java "${OPENS[@]}" -Dlog4j2.configurationFile="file:$HERE/conf/log4j2.properties" \
   -cp "$HERE/job/target/facecluster-job.jar:$(cat "$HERE/job/target/embedded-classpath.txt")" \
   "$HERE/bench/ResumeCompare.java" "$OUT" full resumed
