@@ -28,6 +28,8 @@ public record JobConfig(
     boolean inputManifest,
     double progressIntervalSeconds,
     double maxErrorFraction,
+    int chunkImages,
+    boolean resume,
     PipelineConfig pipeline,
     Map<String, String> raw) implements Serializable {
 
@@ -59,7 +61,8 @@ public record JobConfig(
         c.get(RunOptions.CLUSTER_THRESHOLD), GraphConfig.from(c), c.require(RunOptions.CLUSTER_MAX_ITER),
         c.require(RunOptions.CLUSTER_SEED), c.require(RunOptions.MIN_FACE_SIZE), c.require(RunOptions.MIN_SCORE), ext,
         c.require(RunOptions.INPUT_MANIFEST), c.require(RunOptions.PROGRESS_INTERVAL),
-        c.require(RunOptions.MAX_ERROR_FRACTION), PipelineConfig.from(c),
+        c.require(RunOptions.MAX_ERROR_FRACTION), c.require(RunOptions.CHUNK_IMAGES), c.require(RunOptions.RESUME),
+        PipelineConfig.from(c),
         c.asMap());
   }
 

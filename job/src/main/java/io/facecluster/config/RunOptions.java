@@ -55,6 +55,13 @@ public final class RunOptions {
   public static final ConfigOption<Double> MAX_ERROR_FRACTION = ConfigOption.unitInterval("max-error-fraction", "0.5",
       "the run fails (exit 1, no commit marker) when more than this share of its files has status error; the "
       + "images table is written first, to show why; 1 never fails");
+  public static final ConfigOption<Integer> CHUNK_IMAGES = ConfigOption.positiveInt("chunk-images", "10000",
+      "images per committed chunk of extraction (about: membership is a hash of the path); --resume redoes only "
+      + "the chunks not committed, so a killed run loses at most the chunks in flight; larger chunks keep the "
+      + "executors busier (each chunk ends with a straggler tail)");
+  public static final ConfigOption<Boolean> RESUME = ConfigOption.bool("resume", "false",
+      "true: a rerun of the same --run-id keeps the extraction chunks its killed predecessor committed (same "
+      + "input and chunk-images); false: it starts clean");
   public static final ConfigOption<String> EXTENSIONS = ConfigOption.string("input.extensions",
       "jpg,jpeg,png,bmp,webp,tif,tiff", "file extensions read, comma-separated, case-insensitive; * = all files");
   public static final ConfigOption<Boolean> INPUT_MANIFEST = ConfigOption.bool("input.manifest", "false",
@@ -114,7 +121,7 @@ public final class RunOptions {
   public static final List<ConfigOption<?>> ALL = concat(List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER,
       CLUSTER_THRESHOLD, CLUSTER_KNN, CLUSTER_MUTUAL, ONE_WAY_MARGIN, CLUSTER_MIN_SIZE, CLUSTER_MAX_SIZE, CLUSTER_INDEX, EXACT_LIMIT,
       IVF_CELL_SIZE, IVF_PROBES, IVF_TRAIN_SAMPLE, CLUSTER_MAX_ITER, CLUSTER_SEED, MIN_FACE_SIZE,
-      MIN_SCORE, EXTENSIONS, INPUT_MANIFEST, PROGRESS_INTERVAL, MAX_ERROR_FRACTION), PIPELINE);
+      MIN_SCORE, EXTENSIONS, INPUT_MANIFEST, PROGRESS_INTERVAL, MAX_ERROR_FRACTION, CHUNK_IMAGES, RESUME), PIPELINE);
 
   public static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
     List<ConfigOption<?>> all = new java.util.ArrayList<>(a);

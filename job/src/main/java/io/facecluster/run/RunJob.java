@@ -87,6 +87,8 @@ public final class RunJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     // First: a rerun killed midway must not still be listed as committed by its predecessor's marker.
     RunMarker.withdraw(hadoop, config.output(), config.runId());
+    ChunkedExtraction chunked = new ChunkedExtraction(spark, config, extraction);
+    chunked.prepare();
     Instant started = Instant.now();
     long t0 = System.nanoTime();
     // Persisted: listed once, then counted and partitioned.
@@ -96,15 +98,18 @@ public final class RunJob {
     long tList = System.nanoTime();
 
     ModelSpec embedder = extraction.embedder();
-    Dataset<Row> results = extraction.apply(paths, files).persist(StorageLevel.MEMORY_AND_DISK());
-    // From the plan: asking the Dataset (rdd().getNumPartitions()) would run the pipeline under adaptive execution.
-    int partitions = InputFiles.partitions(files, config.pipeline().imagesPerPartition());
+    Dataset<Row> results = null;
+    int partitions;
     // The accumulators drive the progress lines only; summary.json reads the committed tables.
     try (ProgressLogger progress = new ProgressLogger(spark.sparkContext(), "run " + config.runId(),
         extraction.metrics(), files, config.progressIntervalSeconds())) {
       // Stages of the progress log: extract (the persisted pipeline runs while the images table is written),
       // write (faces table, from the cache), cluster (clustering and the clusters table), summary (counts).
       progress.stage("extract");
+      // Chunk by chunk, each committed to the run's staging (--resume keeps them); then read back, no model runs.
+      ChunkedExtraction.Result extracted = chunked.run(paths, files);
+      partitions = extracted.partitions();
+      results = extracted.rows().persist(StorageLevel.MEMORY_AND_DISK());
       RunTables.write(results.withColumn("run_id", lit(config.runId())), Schemas.IMAGES, config.output(), "images");
       QualityGates.checkErrors(config, RunCounts.ofImages(spark, config.output(), config.runId()));
       Dataset<Row> faces = results.filter(col("status").equalTo(Schemas.OK))
@@ -138,9 +143,13 @@ public final class RunJob {
           new TreeMap<>(config.raw()), null, null, null);
       summary = finish.evaluate(summary);
       String report = finish.report(spark, config, summary);
-      return new Committed(summary, RunMarker.commit(hadoop, summary), report);
+      Committed committed = new Committed(summary, RunMarker.commit(hadoop, summary), report);
+      chunked.cleanUp();
+      return committed;
     } finally {
-      results.unpersist();
+      if (results != null) {
+        results.unpersist();
+      }
       paths.unpersist();
     }
   }

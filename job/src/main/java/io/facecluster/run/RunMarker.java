@@ -14,7 +14,8 @@ import org.apache.hadoop.fs.Path;
  * A run is committed when `<output>/runs/run_id=<id>/summary.json` exists: it is written last, after every
  * table and the report. Readers (notebooks, "latest") list runs by their markers, so a run that died midway,
  * or one a quality gate stopped, is never seen as a finished run. A rerun of an id withdraws the old marker
- * before it touches a table. (A chunked `--resume` can keep its progress beside it, in the same folder.)
+ * before it touches a table. (A chunked run keeps its progress apart, under `_chunks/run_id=<id>/`: see
+ * run/ChunkStaging.)
  */
 public final class RunMarker {
   public static final String FILE = "summary.json";
