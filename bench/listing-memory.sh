@@ -6,13 +6,13 @@
 # or that it failed (OutOfMemoryError). The staging file a listing writes goes under OUT.
 #
 # Usage: bench/listing-memory.sh [--files 1000000] [--dir /tmp/facecluster-flat] [--out /tmp/facecluster-listing]
-#                                [--heaps "256m 512m 1g 4g"]
+#                                [--heaps "512m 1g 4g"]   (Spark refuses a heap under 450 MB)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
 FILES=1000000
 DIR=/tmp/facecluster-flat
 OUT=/tmp/facecluster-listing
-HEAPS="256m 512m 1g 4g"
+HEAPS="512m 1g 4g"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --files) FILES="$2"; shift 2 ;;
