@@ -24,6 +24,14 @@ if [[ ! -f "$JAR" || ! -f "$CLASSPATH_FILE" ]]; then
   (cd "$HERE" && mvn -B -q -Dstyle.color=never -DskipTests package) >&2
 fi
 
+# Spark on Java 17 needs these opens. spark-submit's launcher adds them to a driver it starts itself (client
+# mode), but a standalone master starts a cluster-mode driver on a worker without them (Spark 3.5: the driver
+# dies at start with IllegalAccessError on sun.nio.ch.DirectBuffer), so they also go in the driver's options.
+OPENS=(java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent
+  java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar)
+JAVA_FLAGS=()
+for p in "${OPENS[@]}"; do JAVA_FLAGS+=("--add-opens=java.base/$p=ALL-UNNAMED"); done
+
 SPARK_SUBMIT=""
 if [[ "${FACECLUSTER_EMBEDDED:-0}" != "1" ]]; then
   if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
@@ -37,7 +45,7 @@ if [[ -n "$SPARK_SUBMIT" ]]; then
   S3A_JARS="$(ls "$HERE"/job/target/s3a-jars/*.jar | paste -sd, -)"
   # shellcheck disable=SC2086
   exec "$SPARK_SUBMIT" --properties-file "$SPARK_DEFAULTS" --class "$MAIN" --jars "$S3A_JARS" \
-    --driver-java-options "-Dlog4j2.configurationFile=file:$LOG4J -DFACECLUSTER_HOME=$FACECLUSTER_HOME" \
+    --driver-java-options "-Dlog4j2.configurationFile=file:$LOG4J -DFACECLUSTER_HOME=$FACECLUSTER_HOME ${JAVA_FLAGS[*]}" \
     ${SPARK_SUBMIT_ARGS:-} "$JAR" "$@"
 fi
 
@@ -50,11 +58,6 @@ if [[ -f "$SPARK_DEFAULTS" ]]; then
     SPARK_PROPS+=("-D$key=$value")
   done < "$SPARK_DEFAULTS"
 fi
-# Spark on Java 17 needs these opens (spark-submit adds them itself).
-OPENS=(java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent
-  java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar)
-JAVA_FLAGS=()
-for p in "${OPENS[@]}"; do JAVA_FLAGS+=("--add-opens=java.base/$p=ALL-UNNAMED"); done
 # With --spark-master spark://... the driver runs here and executors run elsewhere: they get the job jar and
 # the S3A jars from this list as spark.jars (what spark-submit's primary jar and --jars do); local[*] ignores it.
 EXECUTOR_JARS="$JAR,$(ls "$HERE"/job/target/s3a-jars/*.jar | paste -sd, -)"

@@ -20,6 +20,7 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Dataset;
@@ -27,6 +28,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.functions;
+import org.slf4j.LoggerFactory;
 
 /**
  * The input as a dataset of paths, filtered by extension and spread over partitions by image count: bytes
@@ -40,9 +42,10 @@ public final class InputFiles {
 
   /**
    * The input rows: "path", and "boxes" (array of x1, y1, x2, y2; null unless a manifest gives boxes). Listed
-   * files: paths of the input files. The driver expands the glob and lists the first level; each
-   * sub-folder is then listed recursively by an executor, so a deep tree is listed in parallel and the
-   * driver never holds its file list. Zero-byte files are kept (Spark's file sources drop them, and every
+   * files: paths of the input files. The driver expands the glob and streams the first level into a staging
+   * file under the output ({@link InputListing}; {@link #removeStaging} deletes it), which Spark reads back;
+   * each sub-folder is then listed recursively by an executor, so a deep tree is listed in parallel and the
+   * driver never holds the file list, not even of a flat folder. Zero-byte files are kept (Spark's file sources drop them, and every
    * input file must get a row); names starting with "." are hidden files and skipped.
    */
   public static Dataset<Row> list(SparkSession spark, JobConfig config) {
@@ -55,38 +58,49 @@ public final class InputFiles {
 
   private static Dataset<Row> listFiles(SparkSession spark, JobConfig config) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<String> files = new ArrayList<>();
-    List<String> dirs = new ArrayList<>();
+    Path staging = InputListing.stagingFile(config.output(), config.runId());
+    InputListing.Counts counts;
     try {
       Path pattern = new Path(config.input());
       FileSystem fs = pattern.getFileSystem(conf);
+      // A glob's matches are held here (Hadoop's globStatus returns them as one array); a folder is streamed.
       FileStatus[] matches = fs.globStatus(pattern);
       if (matches == null || matches.length == 0) {
         throw new ConfigException("Input not found: " + config.input());
       }
-      for (FileStatus m : matches) {
-        for (FileStatus st : m.isDirectory() ? fs.listStatus(m.getPath()) : new FileStatus[] {m}) {
-          if (hidden(st.getPath())) {
-            continue;
-          }
-          (st.isDirectory() ? dirs : files).add(st.getPath().toString());
-        }
-      }
+      counts = InputListing.write(conf, matches, staging);
     } catch (IOException | IllegalArgumentException e) {
       throw new ConfigException("Cannot list input " + config.input() + ": " + e.getMessage(), e);
     }
     Broadcast<HadoopConf> shipped = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .broadcast(new HadoopConf(conf));
-    Dataset<String> nested = spark.createDataset(dirs, Encoders.STRING())
-        .repartition(Math.max(1, Math.min(dirs.size(), 200)))
+    Dataset<String> lines = spark.read().textFile(staging.toString());
+    Dataset<String> files = lines.filter((FilterFunction<String>) l -> !InputListing.isFolder(l))
+        .map((MapFunction<String, String>) InputListing::path, Encoders.STRING());
+    Dataset<String> nested = lines.filter((FilterFunction<String>) InputListing::isFolder)
+        .map((MapFunction<String, String>) InputListing::path, Encoders.STRING())
+        .repartition((int) Math.max(1, Math.min(counts.folders(), 200)))
         .flatMap((FlatMapFunction<String, String>) dir -> listRecursively(shipped.value().get(), dir).iterator(),
             Encoders.STRING());
-    Dataset<String> all = spark.createDataset(files, Encoders.STRING()).union(nested);
+    Dataset<String> all = files.union(nested);
     if (!config.allExtensions()) {
       Set<String> ext = new HashSet<>(config.extensions());
       all = all.filter((FilterFunction<String>) p -> ext.contains(extension(p)));
     }
     return all.toDF("path");
+  }
+
+  /**
+   * Deletes the staging file a folder listing wrote under the output (call when the run no longer reads its
+   * input rows: they are computed from it).
+   */
+  public static void removeStaging(Configuration conf, JobConfig config) {
+    try {
+      InputListing.remove(conf, config.output(), config.runId());
+    } catch (IOException e) {
+      LoggerFactory.getLogger(InputFiles.class).warn("could not remove the input listing's staging folder under {}: {}",
+          config.output(), e.toString());
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.Map;
  * Stages take a spec, never a file name, so a new model of a known kind is a new spec, not new code.
  *
  * @param file model file; relative paths are resolved against the spec file's folder by {@link ModelSpecs}
+ * @param notes free text for people: how a threshold was measured, caveats (optional; the job ignores it)
  */
 public record ModelSpec(
     String name,
@@ -24,7 +25,8 @@ public record ModelSpec(
     Embedding embedding,
     Thresholds thresholds,
     Map<String, Object> constants,
-    Crop crop) implements Serializable {
+    Crop crop,
+    String notes) implements Serializable {
 
   public static final String DETECTOR = "detector";
   public static final String LANDMARKS = "landmarks";
@@ -100,7 +102,7 @@ public record ModelSpec(
   /** The same spec reading its model from another file (a user's copy of a model the project does not ship). */
   public ModelSpec withFile(String path) {
     return new ModelSpec(name, role, path, sha256, licence, source, input, outputs, decoder, alignment, embedding,
-        thresholds, constants, crop);
+        thresholds, constants, crop, notes);
   }
 
   public String output(String role) {

@@ -151,6 +151,8 @@ public final class RunJob {
         results.unpersist();
       }
       paths.unpersist();
+      // The input rows are read from the listing's staging file: only now is it no longer needed.
+      InputFiles.removeStaging(spark.sparkContext().hadoopConfiguration(), config);
     }
   }
 

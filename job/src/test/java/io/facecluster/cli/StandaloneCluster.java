@@ -30,6 +30,7 @@ final class StandaloneCluster implements AutoCloseable {
   private final List<Path> workDirs = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::close, "standalone-cluster-stop");
   private Process master;
+  private Path sparkHome;
   private String masterUrl;
   private int masterWebUi;
   private boolean closed;
@@ -52,7 +53,7 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   private void startAll(Path sparkClasspath, int count) throws Exception {
-    Path sparkHome = distribution(sparkClasspath);
+    sparkHome = distribution(sparkClasspath);
     int port = freePort();
     masterWebUi = freePort();
     masterUrl = "spark://127.0.0.1:" + port;
@@ -124,6 +125,11 @@ final class StandaloneCluster implements AutoCloseable {
 
   String masterUrl() {
     return masterUrl;
+  }
+
+  /** The SPARK_HOME the daemons run from ({@code jars/}); SparkSubmitTest adds a {@code bin/} to it. */
+  Path sparkHome() {
+    return sparkHome;
   }
 
   /** The master's state (/json/): workers, and the applications with their state. */

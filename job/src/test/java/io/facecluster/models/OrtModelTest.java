@@ -31,7 +31,7 @@ class OrtModelTest {
 
   private static ModelSpec with(ModelSpec s, Map<String, String> outputs, Map<String, Object> constants) {
     return new ModelSpec(s.name(), s.role(), s.file(), s.sha256(), s.licence(), s.source(), s.input(), outputs,
-        s.decoder(), s.alignment(), s.embedding(), s.thresholds(), constants, s.crop());
+        s.decoder(), s.alignment(), s.embedding(), s.thresholds(), constants, s.crop(), s.notes());
   }
 
   /** A face-sized input that differs from item to item (a ramp with a per-item phase, in the model's range). */
