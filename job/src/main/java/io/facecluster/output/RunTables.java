@@ -22,16 +22,24 @@ public final class RunTables {
       // Nullability may be wider than declared after Spark expressions; the names and types must match exactly.
       typed = typed.sparkSession().createDataFrame(typed.rdd(), schema);
     }
-    if (InjectedFaults.configured(typed.sparkSession().sparkContext(), InjectedFaults.Point.WRITE)) {
-      // Tests only (inert otherwise): a step in the write tasks where a first attempt fails mid-partition.
-      typed = typed.sparkSession().createDataFrame(
-          typed.javaRDD().mapPartitions(it -> InjectedFaults.passThrough(it, InjectedFaults.Point.WRITE)), schema);
-    }
-    typed.write()
+    withWriteFault(typed, schema).write()
         .mode(SaveMode.Overwrite)
         .option("partitionOverwriteMode", "dynamic")
         .partitionBy("run_id")
         .parquet(path(output, table));
+  }
+
+  /**
+   * The rows as they go to a write: unchanged, or (tests only, when the write fault point is configured) with a
+   * step in the write tasks where a first attempt fails mid-partition. Every table write of a run goes through
+   * it, the chunks' staging included.
+   */
+  public static Dataset<Row> withWriteFault(Dataset<Row> rows, StructType schema) {
+    if (!InjectedFaults.configured(rows.sparkSession().sparkContext(), InjectedFaults.Point.WRITE)) {
+      return rows;
+    }
+    return rows.sparkSession().createDataFrame(
+        rows.javaRDD().mapPartitions(it -> InjectedFaults.passThrough(it, InjectedFaults.Point.WRITE)), schema);
   }
 
   /**

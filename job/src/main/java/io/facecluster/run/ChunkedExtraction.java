@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.facecluster.config.JobConfig;
 import io.facecluster.io.InputFiles;
+import io.facecluster.output.RunTables;
 import io.facecluster.output.Schemas;
 import io.facecluster.pipeline.FaceExtraction;
 import java.util.ArrayList;
@@ -79,7 +80,8 @@ final class ChunkedExtraction {
         continue;
       }
       Dataset<Row> rows = extraction.apply(keyed.filter(col("chunk").equalTo(chunk)).drop("chunk"), images);
-      rows.write().mode(SaveMode.Overwrite).parquet(staging.data(chunk));
+      RunTables.withWriteFault(rows, Schemas.IMAGE_RESULT).write().mode(SaveMode.Overwrite)
+          .parquet(staging.data(chunk));
       staging.commit(chunk, chunks, images);
       run++;
       // Tests and operators watch this line: the chunk's rows are on storage from here on.

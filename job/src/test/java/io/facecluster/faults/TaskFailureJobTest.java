@@ -109,9 +109,11 @@ class TaskFailureJobTest extends SparkTestBase {
     assertThat(injected.keySet()).as("points where first attempts failed")
         .containsExactlyInAnyOrder("decode", "embed", "write", "knn", "components");
     injected.forEach((point, n) -> assertThat(n.get()).as("failed attempts at %s", point).isPositive());
-    // Each of the three table writes fails at its partitions 0, 5 and 6 (the sample's partitions hold 3 files:
-    // every write stage has more than 6).
-    assertThat(injected.get("write").get()).as("write failures (3 tables x partitions 0, 5, 6)").isEqualTo(9);
+    // The chunk's staging write (the pipeline's own stage: 8 partitions of 3 files, so 0, 5 and 6 fail and
+    // their images are processed again) and the images, faces and clusters writes (each at least its
+    // partition 0; their partition counts follow the staged files and adaptive execution).
+    assertThat(injected.get("write").get()).as("write failures (staging 3 + at least 1 per table)")
+        .isGreaterThanOrEqualTo(6);
     assertThat(otherFailures.get()).as("task failures other than the injected ones").isZero();
   }
 
