@@ -109,11 +109,11 @@ class TaskFailureJobTest extends SparkTestBase {
     assertThat(injected.keySet()).as("points where first attempts failed")
         .containsExactlyInAnyOrder("decode", "embed", "write", "knn", "components");
     injected.forEach((point, n) -> assertThat(n.get()).as("failed attempts at %s", point).isPositive());
-    // The chunk's staging write (the pipeline's own stage: 8 partitions of 3 files, so 0, 5 and 6 fail and
-    // their images are processed again) and the images, faces and clusters writes (each at least its
-    // partition 0; their partition counts follow the staged files and adaptive execution).
-    assertThat(injected.get("write").get()).as("write failures (staging 3 + at least 1 per table)")
-        .isGreaterThanOrEqualTo(6);
+    // Four writes take part: the chunk's staging write (the pipeline's own stage, so a failed attempt processes
+    // its images again) and the images, faces and clusters writes. Each fails at least one first attempt (a
+    // partition fails after its first row, so an empty one of 0, 5, 6 does not; 5 were seen on the sample).
+    assertThat(injected.get("write").get()).as("write failures (4 writes, at least 1 each)")
+        .isGreaterThanOrEqualTo(4);
     assertThat(otherFailures.get()).as("task failures other than the injected ones").isZero();
   }
 
