@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ExecutorLossTest extends SparkTestBase {
   private static final String EMBEDDER_SESSION =
       "ONNX Runtime session for model 'face-reidentification-retail-0095' created";
+  private static final java.util.regex.Pattern RUNNING =
+      java.util.regex.Pattern.compile("Running (task \\S+ in stage \\S+ \\(TID \\d+\\))");
   @TempDir
   static Path tmp;
   static StandaloneCluster cluster;
@@ -53,9 +55,11 @@ class ExecutorLossTest extends SparkTestBase {
     // (a) An executor that has created its embedder session is inside its first extraction task.
     extracting = submitAndKill("kill-extract", (appId, log) -> log.contains(": extract done in") ? Optional.empty()
         : executorsOf(appId).stream().filter(id -> executorLog(appId, id).contains(EMBEDDER_SESSION)).findFirst());
-    // (b) The faces table is written: the driver is now in the cluster stage (kNN search, components, clusters).
+    // (b) The faces table is written: the driver is in the cluster stage (kNN search, components, clusters);
+    // the executor killed is one with a task of that stage running.
     clustering = submitAndKill("kill-cluster", (appId, log) -> log.contains("kill-cluster: write done in")
-        ? executorsOf(appId).stream().findFirst() : Optional.empty());
+        ? executorsOf(appId).stream().filter(id -> runsATask(executorLog(appId, id))).findFirst()
+        : Optional.empty());
     for (Killed k : List.of(extracting, clustering)) {
       printLoss(k);
     }
@@ -178,6 +182,19 @@ class ExecutorLossTest extends SparkTestBase {
     return "";
   }
 
+  /** Whether an executor's log has a task it started ("Running task ... (TID n)") and has not ended. */
+  static boolean runsATask(String executorLog) {
+    java.util.regex.Matcher m = RUNNING.matcher(executorLog);
+    while (m.find()) {
+      String task = m.group(1);
+      if (!executorLog.contains("Finished " + task) && !executorLog.contains("Exception in " + task)
+          && !executorLog.contains("killed " + task)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Where in the driver's log a line of the run's progress (or Spark's) first appears; fails when absent. */
   private static int at(Killed k, String text) {
     int i = k.log().indexOf(text);
@@ -207,6 +224,10 @@ class ExecutorLossTest extends SparkTestBase {
     assertThat(lost).as("executor lost after the cluster stage began")
         .isGreaterThan(at(clustering, "kill-cluster: write done in"));
     assertThat(lost).as("executor lost before the cluster stage ended")
+        .isLessThan(at(clustering, "kill-cluster: cluster done in"));
+    int taskLost = at(clustering, "ExecutorLostFailure (executor " + clustering.executorId() + " exited");
+    assertThat(taskLost).as("a running task lost with the executor, in the cluster stage")
+        .isGreaterThan(at(clustering, "kill-cluster: write done in"))
         .isLessThan(at(clustering, "kill-cluster: cluster done in"));
   }
 
