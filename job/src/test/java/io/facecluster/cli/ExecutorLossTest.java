@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An executor JVM killed with SIGKILL (`kill -9`) on the standalone cluster (a master and two workers of 1 core,
  * each its own JVM on 127.0.0.1): once while the executor is inside an extraction task (both of its ONNX sessions
- * created, the driver not yet past extraction) and once as the driver enters the cluster stage. Each run goes
+ * created, the driver not yet past extraction) and once inside a task of the cluster stage. Each run goes
  * through `submit.sh run --spark-master spark://...` on the sample, 2 images per partition (11 tasks), and must
  * exit 0 with exactly the rows of an undisturbed local-mode run of the same input ("calm", in this JVM): same
  * images rows, faces with embeddings within 1e-5 (other JVMs, other ONNX thread counts), the same cluster ids,
