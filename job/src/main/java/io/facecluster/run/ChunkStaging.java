@@ -67,6 +67,11 @@ final class ChunkStaging {
       if (fs.exists(root) && !fs.delete(root, true)) {
         throw new IOException("delete returned false");
       }
+      // `_chunks/` itself goes when no other run id has chunks left in it: a finished run leaves no staging.
+      Path parent = root.getParent();
+      if (fs.exists(parent) && fs.listStatus(parent).length == 0) {
+        fs.delete(parent, false);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the chunk staging " + root + ": " + e.getMessage(), e);
     }

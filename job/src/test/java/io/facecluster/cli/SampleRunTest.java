@@ -58,6 +58,9 @@ class SampleRunTest extends SparkTestBase {
             + "AND cluster_id >= 0").get(0)[0]);
     assertThat(summary.at("/timings_ms/task_time_by_stage/detect").asLong()).as("detect time recorded")
         .isPositive();
+    // A finished run leaves its tables and runs/ only: the listing's and the chunks' staging are gone, parents too.
+    assertThat(new java.io.File(out).list()).as("entries of the output folder")
+        .containsExactlyInAnyOrder("images", "faces", "clusters", "runs");
   }
 
   @Test
