@@ -2,14 +2,11 @@ package io.facecluster.eval;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.sum;
 
 import io.facecluster.config.EvalLfwConfig;
 import io.facecluster.pipeline.FaceExtraction;
 import io.facecluster.pipeline.FaceSelection;
 import io.facecluster.pipeline.ProgressLogger;
-import io.facecluster.pipeline.Stage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -79,14 +76,7 @@ public final class LfwEvaluation {
       for (Row r : faces.groupBy("status", "detection").count().collectAsList()) {
         sources.put(r.getString(0) + (r.isNullAt(1) ? "" : ":" + r.getString(1)), r.getLong(2));
       }
-      Map<String, Long> micros = new java.util.HashMap<>();
-      for (Row r : faces.select(explode(col("stage_us"))).groupBy("key").agg(sum("value")).collectAsList()) {
-        micros.put(r.getString(0), r.getLong(1));
-      }
-      Map<String, Long> taskMillis = new LinkedHashMap<>();
-      for (Stage s : Stage.values()) {
-        taskMillis.put(s.label(), micros.getOrDefault(s.label(), 0L) / 1_000);
-      }
+      Map<String, Long> taskMillis = io.facecluster.pipeline.StageTimes.millisByStage(faces);
       faces.createOrReplaceTempView("lfw_faces");
       progress.stage("score");
       List<Row> pairRows = new ArrayList<>();

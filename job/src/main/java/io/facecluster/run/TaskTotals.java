@@ -1,14 +1,11 @@
 package io.facecluster.run;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 
 import io.facecluster.output.RunCounts;
 import io.facecluster.output.Schemas;
-import io.facecluster.pipeline.Stage;
-import java.util.LinkedHashMap;
+import io.facecluster.pipeline.StageTimes;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,14 +20,7 @@ record TaskTotals(Map<String, Long> millisByStage, long sessions) {
 
   static TaskTotals read(SparkSession spark, String output, String runId) {
     Dataset<Row> images = RunCounts.table(spark, output, "images", Schemas.IMAGES, runId);
-    Map<String, Long> micros = new LinkedHashMap<>();
-    for (Row r : images.select(explode(col("stage_us"))).groupBy("key").agg(sum("value")).collectAsList()) {
-      micros.put(r.getString(0), r.getLong(1));
-    }
-    Map<String, Long> millis = new LinkedHashMap<>();
-    for (Stage s : Stage.values()) {
-      millis.put(s.label(), micros.getOrDefault(s.label(), 0L) / 1_000);
-    }
+    Map<String, Long> millis = StageTimes.millisByStage(images);
     Row sessions = images.groupBy("jvm").agg(max("jvm_sessions").as("n")).agg(sum("n")).first();
     return new TaskTotals(millis, sessions.isNullAt(0) ? 0 : sessions.getLong(0));
   }
