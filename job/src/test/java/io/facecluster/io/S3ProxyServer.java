@@ -191,13 +191,17 @@ public final class S3ProxyServer implements AutoCloseable {
 
   /**
    * The `spark.hadoop.fs.s3a.*` settings of conf/spark-defaults.conf (what a deployed job runs with) as
-   * per-bucket settings of `bucket`, but the credentials chain: tests give their keys.
+   * per-bucket settings of `bucket`, but the credentials chain: tests give their keys; and its
+   * `spark.hadoop.parquet.*` settings, which Parquet reads from the same Hadoop configuration.
    */
   public static void applySparkDefaults(Configuration conf, String bucket) throws IOException {
     for (String line : Files.readAllLines(TestData.root().resolve("conf/spark-defaults.conf"))) {
       if (line.startsWith("spark.hadoop.fs.s3a.") && !line.startsWith("spark.hadoop.fs.s3a.aws.credentials")) {
         String[] kv = line.substring("spark.hadoop.fs.s3a.".length()).split("\\s+", 2);
         conf.set("fs.s3a.bucket." + bucket + "." + kv[0], kv[1].trim());
+      } else if (line.startsWith("spark.hadoop.parquet.")) {
+        String[] kv = line.substring("spark.hadoop.".length()).split("\\s+", 2);
+        conf.set(kv[0], kv[1].trim());
       }
     }
   }
