@@ -2,18 +2,14 @@ package io.facecluster.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.facecluster.TestData;
 import io.facecluster.udfs.SparkTestBase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,11 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ExecutorLossTest extends SparkTestBase {
   private static final String EMBEDDER_SESSION =
       "ONNX Runtime session for model 'face-reidentification-retail-0095' created";
-  private static final java.util.regex.Pattern RUNNING =
-      java.util.regex.Pattern.compile("Running (task \\S+ in stage \\S+ \\(TID \\d+\\))");
   @TempDir
   static Path tmp;
   static StandaloneCluster cluster;
+  static ClusterExecutors executors;
   static Path calmOut;
   static Killed extracting;
   static Killed clustering;
@@ -52,13 +47,14 @@ class ExecutorLossTest extends SparkTestBase {
         "--input-images-per-partition", "2");
     cluster = StandaloneCluster.start(tmp.resolve("cluster"),
         TestData.root().resolve("job/target/spark-classpath.txt"), 2);
+    executors = new ClusterExecutors(cluster);
     // (a) An executor that has created its embedder session is inside its first extraction task.
     extracting = submitAndKill("kill-extract", (appId, log) -> log.contains(": extract done in") ? Optional.empty()
-        : executorsOf(appId).stream().filter(id -> executorLog(appId, id).contains(EMBEDDER_SESSION)).findFirst());
+        : executors.of(appId).stream().filter(id -> executors.log(appId, id).contains(EMBEDDER_SESSION)).findFirst());
     // (b) The faces table is written: the driver is in the cluster stage (kNN search, components, clusters);
     // the executor killed is one with a task of that stage running.
     clustering = submitAndKill("kill-cluster", (appId, log) -> log.contains("kill-cluster: write done in")
-        ? executorsOf(appId).stream().filter(id -> runsATask(executorLog(appId, id))).findFirst()
+        ? executors.of(appId).stream().filter(id -> ClusterExecutors.runsATask(executors.log(appId, id))).findFirst()
         : Optional.empty());
     for (Killed k : List.of(extracting, clustering)) {
       printLoss(k);
@@ -107,12 +103,12 @@ class ExecutorLossTest extends SparkTestBase {
       String appId = null;
       while (p.isAlive() && System.nanoTime() < deadline) {
         if (appId == null) {
-          appId = appId("facecluster run " + runId);
+          appId = executors.appId("facecluster run " + runId);
         }
         if (appId != null && killed == null) {
           Optional<String> id = trigger.executorToKill(appId, Files.readString(log));
           if (id.isPresent()) {
-            ProcessHandle jvm = executorJvm(appId, id.get());
+            ProcessHandle jvm = executors.jvm(appId, id.get());
             killed = id.get();
             alive = jvm.isAlive();
             jvm.destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to the driver
@@ -131,68 +127,6 @@ class ExecutorLossTest extends SparkTestBase {
     assertThat(killed).as("an executor was killed during run %s; driver log:%n%s", runId, text).isNotNull();
     assertThat(p.exitValue()).as("exit code of submit.sh run --run-id %s; output:%n%s", runId, text).isZero();
     return new Killed(runId, output, text, killed, alive, dead);
-  }
-
-  /** The app id the master gave the running app of that name, or null while it has not registered. */
-  private static String appId(String name) throws IOException {
-    for (JsonNode app : cluster.masterState().path("activeapps")) {
-      if (app.path("name").asText().equals(name)) {
-        return app.path("id").asText();
-      }
-    }
-    return null;
-  }
-
-  /** Ids of the app's executor JVMs running now, in id order. */
-  private static List<String> executorsOf(String appId) {
-    return executorJvms(appId, a -> true).map(h -> argAfter(h, "--executor-id")).sorted().toList();
-  }
-
-  private static ProcessHandle executorJvm(String appId, String executorId) {
-    return executorJvms(appId, h -> executorId.equals(argAfter(h, "--executor-id"))).findFirst()
-        .orElseThrow(() -> new AssertionError("no JVM of executor " + executorId + " of " + appId));
-  }
-
-  /** The workers' executor JVMs (CoarseGrainedExecutorBackend) of this app, found by their command line. */
-  private static Stream<ProcessHandle> executorJvms(String appId, Predicate<ProcessHandle> which) {
-    return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().arguments().map(List::of).orElse(List.of())
-            .contains("org.apache.spark.executor.CoarseGrainedExecutorBackend"))
-        .filter(h -> appId.equals(argAfter(h, "--app-id"))).filter(which);
-  }
-
-  private static String argAfter(ProcessHandle h, String flag) {
-    List<String> args = h.info().arguments().map(List::of).orElse(List.of());
-    int i = args.indexOf(flag);
-    return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
-  }
-
-  /** The executor's stderr in its worker's work dir ({@code <app id>/<executor id>/stderr}); "" if none yet. */
-  private static String executorLog(String appId, String executorId) {
-    for (Path work : cluster.workDirs()) {
-      Path f = work.resolve(appId).resolve(executorId).resolve("stderr");
-      if (Files.exists(f)) {
-        try {
-          return Files.readString(f);
-        } catch (IOException e) {
-          return "";
-        }
-      }
-    }
-    return "";
-  }
-
-  /** Whether an executor's log has a task it started ("Running task ... (TID n)") and has not ended. */
-  static boolean runsATask(String executorLog) {
-    java.util.regex.Matcher m = RUNNING.matcher(executorLog);
-    while (m.find()) {
-      String task = m.group(1);
-      if (!executorLog.contains("Finished " + task) && !executorLog.contains("Exception in " + task)
-          && !executorLog.contains("killed " + task)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Where in the driver's log a line of the run's progress (or Spark's) first appears; fails when absent. */

@@ -47,6 +47,16 @@ public final class S3ProxyServer implements AutoCloseable {
   /** A server that accepts only these keys (a test of where a secret ends up gives a distinctive one). */
   public static S3ProxyServer startWithKeys(Path baseDir, String accessKey, String secretKey, String... buckets)
       throws Exception {
+    return start(baseDir, "256m", accessKey, secretKey, buckets);
+  }
+
+  /** A server whose in-memory store holds up to about `heap` (the soak keeps all of LFW, 180 MB, in it). */
+  public static S3ProxyServer startWithHeap(Path baseDir, String heap, String... buckets) throws Exception {
+    return start(baseDir, heap, ACCESS_KEY, SECRET_KEY, buckets);
+  }
+
+  private static S3ProxyServer start(Path baseDir, String heap, String accessKey, String secretKey,
+      String... buckets) throws Exception {
     Files.createDirectories(baseDir);
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -67,7 +77,7 @@ public final class S3ProxyServer implements AutoCloseable {
     }
     Path log = baseDir.resolveSibling("s3proxy.log");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-jar", jar.toString(), "--properties", props.toString())
+        "-Xmx" + heap, "-jar", jar.toString(), "--properties", props.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     S3ProxyServer server = new S3ProxyServer(p, port, accessKey, secretKey);
     long deadline = System.currentTimeMillis() + 60_000;

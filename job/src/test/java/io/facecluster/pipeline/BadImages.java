@@ -24,9 +24,9 @@ import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
 /** Writes the awkward inputs of {@link BadInputJobTest}, each made from one real one-face LFW photo. */
-final class BadImages {
+public final class BadImages {
   /** File name -> {expected status, a word the reason must contain}. */
-  static final Map<String, String[]> EXPECTED = new LinkedHashMap<>();
+  public static final Map<String, String[]> EXPECTED = new LinkedHashMap<>();
 
   static {
     EXPECTED.put("corrupt.jpg", new String[] {"error", "corrupt"});
@@ -46,7 +46,7 @@ final class BadImages {
 
   private BadImages() {}
 
-  static void writeAll(Path dir, byte[] faceJpeg) throws Exception {
+  public static void writeAll(Path dir, byte[] faceJpeg) throws Exception {
     Mat face = Imgcodecs.imdecode(new MatOfByte(faceJpeg), Imgcodecs.IMREAD_COLOR);
     Random random = new Random(7);
     byte[] junk = new byte[4000];

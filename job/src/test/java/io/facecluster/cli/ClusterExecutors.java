@@ -1,0 +1,87 @@
+package io.facecluster.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The executor JVMs of an application on a {@link StandaloneCluster}, found the way an operator would: the
+ * master's app list, the workers' CoarseGrainedExecutorBackend command lines and their stderr logs. Used to pick
+ * an executor to SIGKILL at a chosen moment (ExecutorLossTest, the LfwSoak of bench/soak.sh).
+ */
+final class ClusterExecutors {
+  private static final Pattern RUNNING = Pattern.compile("Running (task \\S+ in stage \\S+ \\(TID \\d+\\))");
+  private final StandaloneCluster cluster;
+
+  ClusterExecutors(StandaloneCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  /** The app id the master gave the running app of that name, or null while it has not registered. */
+  String appId(String name) throws IOException {
+    for (JsonNode app : cluster.masterState().path("activeapps")) {
+      if (app.path("name").asText().equals(name)) {
+        return app.path("id").asText();
+      }
+    }
+    return null;
+  }
+
+  /** Ids of the app's executor JVMs running now, in id order. */
+  List<String> of(String appId) {
+    return jvms(appId, a -> true).map(h -> argAfter(h, "--executor-id")).sorted().toList();
+  }
+
+  ProcessHandle jvm(String appId, String executorId) {
+    return jvms(appId, h -> executorId.equals(argAfter(h, "--executor-id"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no JVM of executor " + executorId + " of " + appId));
+  }
+
+  /** The workers' executor JVMs (CoarseGrainedExecutorBackend) of this app, found by their command line. */
+  private static Stream<ProcessHandle> jvms(String appId, Predicate<ProcessHandle> which) {
+    return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+        .filter(h -> h.info().arguments().map(List::of).orElse(List.of())
+            .contains("org.apache.spark.executor.CoarseGrainedExecutorBackend"))
+        .filter(h -> appId.equals(argAfter(h, "--app-id"))).filter(which);
+  }
+
+  private static String argAfter(ProcessHandle h, String flag) {
+    List<String> args = h.info().arguments().map(List::of).orElse(List.of());
+    int i = args.indexOf(flag);
+    return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
+  }
+
+  /** The executor's stderr in its worker's work dir ({@code <app id>/<executor id>/stderr}); "" if none yet. */
+  String log(String appId, String executorId) {
+    for (Path work : cluster.workDirs()) {
+      Path f = work.resolve(appId).resolve(executorId).resolve("stderr");
+      if (Files.exists(f)) {
+        try {
+          return Files.readString(f);
+        } catch (IOException e) {
+          return "";
+        }
+      }
+    }
+    return "";
+  }
+
+  /** Whether an executor's log has a task it started ("Running task ... (TID n)") and has not ended. */
+  static boolean runsATask(String executorLog) {
+    Matcher m = RUNNING.matcher(executorLog);
+    while (m.find()) {
+      String task = m.group(1);
+      if (!executorLog.contains("Finished " + task) && !executorLog.contains("Exception in " + task)
+          && !executorLog.contains("killed " + task)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
