@@ -10,7 +10,7 @@ import io.facecluster.image.OpenCv;
 import io.facecluster.io.FaultyS3Proxy;
 import io.facecluster.io.FaultyS3Proxy.Fault;
 import io.facecluster.io.FaultyS3Proxy.Kind;
-import io.facecluster.io.S3ProxyServer;
+import io.facecluster.io.ProxiedS3;
 import io.facecluster.pipeline.BadImages;
 import io.facecluster.udfs.SparkTestBase;
 import java.io.InputStream;
@@ -54,14 +54,11 @@ class LfwSoak extends SparkTestBase {
     int limit = Integer.getInteger("soak.limit", 0);
     int chunk = Integer.getInteger("soak.chunk", 4000);
     JobJar.current();
-    try (S3ProxyServer s3 = S3ProxyServer.startWithHeap(dir.resolve("s3"), "3g", BUCKET);
-        FaultyS3Proxy proxy = FaultyS3Proxy.start(s3.port());
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try (ProxiedS3 s3 = ProxiedS3.start(dir.resolve("s3"), "3g", BUCKET, conf);
         StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("cluster"),
             TestData.root().resolve("job/target/spark-classpath.txt"), 2)) {
-      Configuration conf = spark.sparkContext().hadoopConfiguration();
-      S3ProxyServer.configureBucket(conf, BUCKET, proxy.port());
-      S3ProxyServer.applySparkDefaults(conf, BUCKET);
-      proxy.faults(false);
+      FaultyS3Proxy proxy = s3.proxy();
       long inputs = upload(conf, dir, limit);
       System.out.printf("soak: %d input files under s3a://%s/in%n", inputs, BUCKET);
 

@@ -43,17 +43,17 @@ class S3FaultsJobTest extends SparkTestBase {
   static final String RUN = "faults";
   @TempDir
   static java.nio.file.Path tmp;
+  static ProxiedS3 proxied;
   static S3ProxyServer s3;
   static FaultyS3Proxy proxy;
   static FileSystem fs;
 
   @BeforeAll
   static void startS3BehindTheProxyAndUpload() throws Exception {
-    s3 = S3ProxyServer.start(tmp.resolve("s3"), BUCKET);
-    proxy = FaultyS3Proxy.start(s3.port());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    S3ProxyServer.configureBucket(conf, BUCKET, proxy.port());
-    S3ProxyServer.applySparkDefaults(conf, BUCKET);
+    proxied = ProxiedS3.start(tmp.resolve("s3"), "256m", BUCKET, conf);
+    s3 = proxied.s3();
+    proxy = proxied.proxy();
     // The smallest part size S3A accepts: a 9 MB file goes up in two parts.
     conf.set("fs.s3a.bucket." + BUCKET + ".multipart.size", "5M");
     conf.set("fs.s3a.bucket." + BUCKET + ".multipart.threshold", "5M");
@@ -74,11 +74,8 @@ class S3FaultsJobTest extends SparkTestBase {
 
   @AfterAll
   static void stop() throws Exception {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (s3 != null) {
-      s3.close();
+    if (proxied != null) {
+      proxied.close();
     }
   }
 

@@ -25,25 +25,20 @@ class S3aParquetResetTest extends SparkTestBase {
   static final String BUCKET = "pqreset";
   @TempDir
   static java.nio.file.Path tmp;
-  static S3ProxyServer s3;
+  static ProxiedS3 s3;
   static FaultyS3Proxy proxy;
 
   @BeforeAll
   static void start() throws Exception {
-    s3 = S3ProxyServer.start(tmp.resolve("s3"), BUCKET);
-    proxy = FaultyS3Proxy.start(s3.port());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    S3ProxyServer.configureBucket(conf, BUCKET, proxy.port());
-    S3ProxyServer.applySparkDefaults(conf, BUCKET);
+    s3 = ProxiedS3.start(tmp.resolve("s3"), "256m", BUCKET, conf);
+    proxy = s3.proxy();
     // S3A waits 500 ms and more before retrying a broken read; the test counts on the retry, not the wait.
     conf.set("fs.s3a.bucket." + BUCKET + ".retry.interval", "10ms");
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (proxy != null) {
-      proxy.close();
-    }
     if (s3 != null) {
       s3.close();
     }
