@@ -117,7 +117,7 @@ class ModelSpecsTest extends SparkTestBase {
     }
     assertThat(checked).as("embedder specs in models/").isEqualTo(8);
     assertThat(without).as("embedder specs without embedding.clusterThreshold").containsExactlyInAnyOrder(
-        "dlib-resnet", "facenet-20180408", "facenet-20180408-omz");
+        "facenet-20180408", "facenet-20180408-omz");
   }
 
   @Test
