@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +24,51 @@ final class ClusterExecutors {
 
   ClusterExecutors(StandaloneCluster cluster) {
     this.cluster = cluster;
+  }
+
+  /** Decides, from the app id and the driver's log so far, which executor to kill now (empty: not yet). */
+  interface Trigger {
+    Optional<String> executorToKill(String appId, String driverLog) throws IOException;
+  }
+
+  /** What {@link #watch} did: the executor killed (null: none), whether its JVM was alive then and gone after. */
+  record Kill(String executorId, boolean aliveAtKill, boolean deadAfter) {}
+
+  /**
+   * Waits for `driver` (a `submit.sh run` whose app is named `appName`, logging to `log`) to exit, and SIGKILLs
+   * the first executor JVM `trigger` names (one at most): no shutdown hook, no goodbye to the driver. Fails when
+   * the driver is still running after `timeout`; the driver never outlives this call.
+   */
+  Kill watch(Process driver, String appName, Path log, Trigger trigger, Duration timeout) throws Exception {
+    String killed = null;
+    boolean alive = false;
+    boolean dead = false;
+    try {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      String appId = null;
+      while (driver.isAlive() && System.nanoTime() < deadline) {
+        if (appId == null) {
+          appId = appId(appName);
+        }
+        if (appId != null && killed == null) {
+          Optional<String> id = trigger.executorToKill(appId, Files.readString(log));
+          if (id.isPresent()) {
+            ProcessHandle jvm = jvm(appId, id.get());
+            killed = id.get();
+            alive = jvm.isAlive();
+            jvm.destroyForcibly();
+            dead = jvm.onExit().get(30, TimeUnit.SECONDS) != null && !jvm.isAlive();
+          }
+        }
+        driver.waitFor(100, TimeUnit.MILLISECONDS);
+      }
+      if (driver.isAlive()) {
+        throw new AssertionError("'" + appName + "' did not finish in " + timeout + "; log " + log);
+      }
+    } finally {
+      driver.destroyForcibly();
+    }
+    return new Kill(killed, alive, dead);
   }
 
   /** The app id the master gave the running app of that name, or null while it has not registered. */

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.facecluster.TestData;
 import io.facecluster.udfs.SparkTestBase;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,13 +75,8 @@ class ExecutorLossTest extends SparkTestBase {
     }
   }
 
-  /** Decides, from the app id and the driver's log so far, which executor to kill now (empty: not yet). */
-  interface Trigger {
-    Optional<String> executorToKill(String appId, String driverLog) throws IOException;
-  }
-
   /** `submit.sh run` on the cluster; SIGKILL to one executor JVM when the trigger names it; waits for the exit. */
-  static Killed submitAndKill(String runId, Trigger trigger) throws Exception {
+  static Killed submitAndKill(String runId, ClusterExecutors.Trigger trigger) throws Exception {
     Path output = tmp.resolve("out-" + runId);
     Path log = tmp.resolve("submit-" + runId + ".log");
     List<String> cmd = List.of(TestData.root().resolve("submit.sh").toString(), "run", "--input",
@@ -95,38 +89,13 @@ class ExecutorLossTest extends SparkTestBase {
     pb.environment().put("FACECLUSTER_JAVA_OPTS", "-Xmx2g -Dspark.scheduler.minRegisteredResourcesRatio=1.0 "
         + "-Dspark.scheduler.maxRegisteredResourcesWaitingTime=120s");
     Process p = pb.start();
-    String killed = null;
-    boolean alive = false;
-    boolean dead = false;
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(480);
-      String appId = null;
-      while (p.isAlive() && System.nanoTime() < deadline) {
-        if (appId == null) {
-          appId = executors.appId("facecluster run " + runId);
-        }
-        if (appId != null && killed == null) {
-          Optional<String> id = trigger.executorToKill(appId, Files.readString(log));
-          if (id.isPresent()) {
-            ProcessHandle jvm = executors.jvm(appId, id.get());
-            killed = id.get();
-            alive = jvm.isAlive();
-            jvm.destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to the driver
-            dead = jvm.onExit().get(30, TimeUnit.SECONDS) != null && !jvm.isAlive();
-          }
-        }
-        p.waitFor(100, TimeUnit.MILLISECONDS);
-      }
-      if (p.isAlive()) {
-        throw new AssertionError("submit.sh run --run-id " + runId + " did not finish in 480 s; log " + log);
-      }
-    } finally {
-      p.destroyForcibly();
-    }
+    ClusterExecutors.Kill kill = executors.watch(p, "facecluster run " + runId, log, trigger,
+        Duration.ofSeconds(480));
     String text = Files.readString(log);
-    assertThat(killed).as("an executor was killed during run %s; driver log:%n%s", runId, text).isNotNull();
+    assertThat(kill.executorId()).as("an executor was killed during run %s; driver log:%n%s", runId, text)
+        .isNotNull();
     assertThat(p.exitValue()).as("exit code of submit.sh run --run-id %s; output:%n%s", runId, text).isZero();
-    return new Killed(runId, output, text, killed, alive, dead);
+    return new Killed(runId, output, text, kill.executorId(), kill.aliveAtKill(), kill.deadAfter());
   }
 
   /** Where in the driver's log a line of the run's progress (or Spark's) first appears; fails when absent. */

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,12 +136,12 @@ class LfwSoak extends SparkTestBase {
     return null;
   }
 
-  /** A finished run: its id, driver log, the executor killed (or null) and the exit code. */
-  record Run(String runId, String log, String killed, int exit) {}
+  /** A finished run (exit 0): its id, driver log and the executor killed (or null). */
+  record Run(String runId, String log, String killed) {}
 
   /** `submit.sh run` on the cluster, s3a:// in and out through the proxy; SIGKILL to the executor `kill` names. */
   private static Run submit(StandaloneCluster cluster, Path dir, Configuration conf, String runId, int chunk,
-      Map<String, String> sparkConf, ExecutorLossTest.Trigger kill) throws Exception {
+      Map<String, String> sparkConf, ClusterExecutors.Trigger kill) throws Exception {
     Path log = dir.resolve("submit-" + runId + ".log");
     List<String> cmd = List.of(TestData.root().resolve("submit.sh").toString(), "run", "--input",
         "s3a://" + BUCKET + "/in", "--output", "s3a://" + BUCKET + "/out", "--run-id", runId, "--models-dir",
@@ -159,37 +160,15 @@ class LfwSoak extends SparkTestBase {
     pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.equals("SPARK_HOME"));
     pb.environment().put("FACECLUSTER_EMBEDDED", "1");
     pb.environment().put("FACECLUSTER_JAVA_OPTS", String.join(" ", opts));
-    ClusterExecutors executors = new ClusterExecutors(cluster);
     Process p = pb.start();
-    String killed = null;
-    try {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(150);
-      String appId = null;
-      while (p.isAlive() && System.nanoTime() < deadline) {
-        if (appId == null) {
-          appId = executors.appId("facecluster run " + runId);
-        }
-        if (appId != null && killed == null) {
-          Optional<String> id = kill.executorToKill(appId, Files.readString(log));
-          if (id.isPresent()) {
-            ProcessHandle jvm = executors.jvm(appId, id.get());
-            killed = id.get();
-            jvm.destroyForcibly();
-            jvm.onExit().get(30, TimeUnit.SECONDS);
-            System.out.printf("soak: executor %s of %s killed (SIGKILL)%n", killed, appId);
-          }
-        }
-        p.waitFor(200, TimeUnit.MILLISECONDS);
-      }
-      if (p.isAlive()) {
-        throw new AssertionError("submit.sh run --run-id " + runId + " did not finish in 150 minutes; log " + log);
-      }
-    } finally {
-      p.destroyForcibly();
+    ClusterExecutors.Kill killed = new ClusterExecutors(cluster).watch(p, "facecluster run " + runId, log, kill,
+        Duration.ofMinutes(150));
+    if (killed.executorId() != null) {
+      System.out.printf("soak: executor %s killed (SIGKILL)%n", killed.executorId());
     }
     String text = Files.readString(log);
     assertThat(p.exitValue()).as("exit code of run %s; log %s", runId, log).isZero();
-    return new Run(runId, text, killed, p.exitValue());
+    return new Run(runId, text, killed.executorId());
   }
 
   /** Compares the two runs and prints the soak's numbers (docs/reliability.md); fails on any difference. */
