@@ -1,0 +1,127 @@
+package io.facecluster.library;
+
+import io.delta.tables.DeltaTable;
+import io.facecluster.output.LibrarySchemas;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The person library at one root (local, hdfs:// or s3a://): its Delta tables by path, their versions, and the
+ * check that the session can use Delta at all. No metastore: SQL reads the tables as delta.`root/table`.
+ */
+public final class Library {
+  static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+  static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+  /** A table's version before its first commit. */
+  public static final long ABSENT = -1;
+
+  private final SparkSession spark;
+  private final String root;
+
+  public Library(SparkSession spark, String root) {
+    requireDelta(spark);
+    this.spark = spark;
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  /**
+   * Delta's extension and catalog are static settings: a session started without them cannot get them later,
+   * so the library refuses to start rather than fail at its first write.
+   */
+  static void requireDelta(SparkSession spark) {
+    String ext = spark.conf().get("spark.sql.extensions", "");
+    String catalog = spark.conf().get("spark.sql.catalog.spark_catalog", "");
+    if (!ext.contains(DELTA_EXTENSION) || !catalog.equals(DELTA_CATALOG)) {
+      throw new IllegalStateException("the person library needs Delta Lake in the Spark session: start it with "
+          + "spark.sql.extensions=" + DELTA_EXTENSION + " and spark.sql.catalog.spark_catalog=" + DELTA_CATALOG
+          + " (conf/spark-defaults.conf has both; in Zeppelin, set them in the Spark interpreter's settings); "
+          + "this session has spark.sql.extensions='" + ext + "', spark_catalog='" + catalog + "'");
+    }
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(String table) {
+    return root + "/" + table;
+  }
+
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  /**
+   * The table's rows at its current version, read as that version: Spark's cache matches plans, and Delta
+   * re-caches a path's plan after each write, so a plain path read persisted earlier in the session could hand
+   * back rows of another version. An absent table reads as empty with its declared schema.
+   */
+  public Dataset<Row> read(String table) {
+    long v = version(table);
+    if (v == ABSENT) {
+      return spark.createDataFrame(java.util.List.of(), schema(table));
+    }
+    return spark.read().format("delta").option("versionAsOf", v).load(path(table));
+  }
+
+  /** The table's current Delta version, or {@link #ABSENT}. */
+  public long version(String table) {
+    if (!exists(table)) {
+      return ABSENT;
+    }
+    return DeltaTable.forPath(spark, path(table)).history(1).first().getLong(0);
+  }
+
+  /** Every table's current version, in commit order. */
+  public Map<String, Long> versions() {
+    Map<String, Long> v = new LinkedHashMap<>();
+    for (String t : LibrarySchemas.COMMIT_ORDER) {
+      v.put(t, version(t));
+    }
+    return v;
+  }
+
+  /**
+   * Puts a table back at `version` (Delta RESTORE, a new commit that history shows), or removes it when it did
+   * not exist then. Nothing happens when it is already there.
+   */
+  void restore(String table, long version) {
+    long now = version(table);
+    if (now == version) {
+      return;
+    }
+    if (version == ABSENT) {
+      Path p = new Path(path(table));
+      try {
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        fs.delete(p, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove the half-created table " + p + ": " + e.getMessage(), e);
+      }
+      return;
+    }
+    DeltaTable.forPath(spark, path(table)).restoreToVersion(version);
+  }
+
+  public static StructType schema(String table) {
+    return switch (table) {
+      case LibrarySchemas.FACES -> LibrarySchemas.LIBRARY_FACES;
+      case LibrarySchemas.PERSONS -> LibrarySchemas.PERSONS_SCHEMA;
+      case LibrarySchemas.IMAGES -> LibrarySchemas.LIBRARY_IMAGES;
+      case LibrarySchemas.RUNS -> LibrarySchemas.LIBRARY_RUNS;
+      default -> throw new IllegalArgumentException("no library table " + table);
+    };
+  }
+}

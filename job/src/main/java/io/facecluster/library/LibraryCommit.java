@@ -1,0 +1,86 @@
+package io.facecluster.library;
+
+import io.delta.tables.DeltaTable;
+import io.facecluster.output.LibrarySchemas;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Writes a run's changes into the library: one Delta transaction per table, in {@link LibrarySchemas#COMMIT_ORDER}
+ * (images, faces, persons, then the `library_runs` row last). A table's rows are MERGEd on their key, so the
+ * same rows written twice are one row. A process killed between two of these commits leaves tables ahead of
+ * the last `library_runs` row; the next writer restores them ({@link RunLog#prepare}) before it reads anything.
+ */
+final class LibraryCommit {
+  /** Test hook: called after each table's commit with its name (a test kills the JVM there). */
+  static volatile java.util.function.Consumer<String> afterTable = t -> {};
+
+  private static final Map<String, String> KEYS = Map.of(
+      LibrarySchemas.IMAGES, "image_sha256",
+      LibrarySchemas.FACES, "face_id",
+      LibrarySchemas.PERSONS, "person_id");
+
+  private LibraryCommit() {}
+
+  /** MERGEs (or, for a table not there yet, creates) each table from `rows`; returns the versions after. */
+  static Map<String, Long> write(Library lib, Map<String, Dataset<Row>> rows) {
+    Map<String, Long> after = new LinkedHashMap<>();
+    for (String table : List.of(LibrarySchemas.IMAGES, LibrarySchemas.FACES, LibrarySchemas.PERSONS)) {
+      merge(lib, table, typed(rows.get(table), Library.schema(table)));
+      after.put(table, lib.version(table));
+      afterTable.accept(table);
+    }
+    return after;
+  }
+
+  /** Appends the run's row: the commit point of the whole run. */
+  static void appendRun(Library lib, Row run) {
+    lib.spark().createDataFrame(List.of(run), LibrarySchemas.LIBRARY_RUNS).write().format("delta").mode("append")
+        .save(lib.path(LibrarySchemas.RUNS));
+    afterTable.accept(LibrarySchemas.RUNS);
+  }
+
+  private static void merge(Library lib, String table, Dataset<Row> rows) {
+    if (!lib.exists(table)) {
+      rows.write().format("delta").mode("errorifexists").save(lib.path(table));
+      return;
+    }
+    String key = KEYS.get(table);
+    DeltaTable.forPath(lib.spark(), lib.path(table)).as("t")
+        .merge(rows.as("s"), "t." + key + " = s." + key)
+        .whenMatched().updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+  }
+
+  /** The rows with exactly the declared columns and order (nullability as declared: Spark widens it). */
+  static Dataset<Row> typed(Dataset<Row> rows, StructType schema) {
+    Dataset<Row> out = rows.select(cols(schema.fieldNames()));
+    return out.schema().equals(schema) ? out : out.sparkSession().createDataFrame(out.rdd(), schema);
+  }
+
+  /** Columns by name, for select(Column...). */
+  static Column[] cols(String[] names) {
+    return Arrays.stream(names).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  }
+
+  /** The `library_runs` row (schema LIBRARY_RUNS) from named values. */
+  static Row runRow(Map<String, Object> values) {
+    Object[] v = new Object[LibrarySchemas.LIBRARY_RUNS.size()];
+    for (int i = 0; i < v.length; i++) {
+      String name = LibrarySchemas.LIBRARY_RUNS.fields()[i].name();
+      if (!values.containsKey(name)) {
+        throw new IllegalArgumentException("library_runs row lacks " + name);
+      }
+      v[i] = values.get(name);
+    }
+    return RowFactory.create(v);
+  }
+}

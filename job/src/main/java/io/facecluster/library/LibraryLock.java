@@ -1,0 +1,40 @@
+package io.facecluster.library;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** PLACEHOLDER until the lock branch lands: create(overwrite=false) only. */
+public final class LibraryLock implements AutoCloseable {
+  private final FileSystem fs;
+  private final Path path;
+
+  private LibraryLock(FileSystem fs, Path path) {
+    this.fs = fs;
+    this.path = path;
+  }
+
+  public static LibraryLock acquire(Configuration conf, String root, String runId) {
+    Path p = new Path(root + "/_facecluster_lock");
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      try (var out = fs.create(p, false)) {
+        out.write(runId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return new LibraryLock(fs, p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      fs.delete(path, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

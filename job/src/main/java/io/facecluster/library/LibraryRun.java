@@ -1,0 +1,179 @@
+package io.facecluster.library;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
+
+import io.facecluster.cluster.GraphClustering;
+import io.facecluster.output.LibrarySchemas;
+import io.facecluster.output.Schemas;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run's work on the person library, in the order the run needs it: {@link #open} (lock, embedder check,
+ * recovery of a killed commit, a rerun put back), {@link #knownImages} (so that extraction skips them),
+ * {@link #update} (match, pool, new persons: computed, nothing written), {@link #commit} (the tables, then the
+ * `library_runs` row), {@link #close} (the lock). The per-run Parquet tables stay the run's business.
+ */
+public final class LibraryRun implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LibraryRun.class);
+
+  private final Library lib;
+  private final String runId;
+  private final String embedder;
+  private final String embedderSha256;
+  private final LibraryLock lock;
+  private final RunLog.Start start;
+  private final String started = Instant.now().toString();
+  private Map<String, Dataset<Row>> rows;
+  /** Everything this run persisted: unpersisted on close, so that no later run meets its rows in the cache. */
+  private final java.util.List<Dataset<Row>> cached = new java.util.ArrayList<>();
+  private Map<String, Object> counts;
+
+  private LibraryRun(Library lib, String runId, String embedder, String embedderSha256, LibraryLock lock,
+      RunLog.Start start) {
+    this.lib = lib;
+    this.runId = runId;
+    this.embedder = embedder;
+    this.embedderSha256 = embedderSha256;
+    this.lock = lock;
+    this.start = start;
+  }
+
+  /** Takes the library's lock (or fails, naming its holder) and brings the library to its last commit. */
+  public static LibraryRun open(SparkSession spark, String root, String runId, String embedder,
+      String embedderSha256) {
+    Library lib = new Library(spark, root);
+    LibraryLock lock = LibraryLock.acquire(spark.sparkContext().hadoopConfiguration(), lib.root(), runId);
+    try {
+      RunLog.Start start = RunLog.prepare(lib, runId, embedder, embedderSha256);
+      LOG.info("library {}: run {} starts from versions {}{}", lib.root(), runId, start.versions(),
+          start.rolledBack() == null ? "" : " (restored: " + start.rolledBack() + ")");
+      return new LibraryRun(lib, runId, embedder, embedderSha256, lock, start);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  public Library library() {
+    return lib;
+  }
+
+  /** The content hashes (image_sha256) of every image already in the library. */
+  public Dataset<Row> knownImages() {
+    return lib.read(LibrarySchemas.IMAGES).select("image_sha256");
+  }
+
+  /**
+   * Works out the run's changes: images (path, sha256, status, face_count of this run), faces (the run's faces
+   * table rows, gate null = ungated). Returns face_id, person_id for the run's ungated faces (the clusters
+   * table's person_id). Gated faces stay out of the library, as they stay out of the run's clusters.
+   */
+  public Dataset<Row> update(Dataset<Row> images, Dataset<Row> faces, GraphClustering.Params params) {
+    Dataset<Row> libFaces = keep(lib.read(LibrarySchemas.FACES));
+    Dataset<Row> persons = keep(lib.read(LibrarySchemas.PERSONS));
+    Dataset<Row> newImages = images
+        .filter(col("status").isin(Schemas.OK, Schemas.NO_FACE).and(col("sha256").isNotNull()))
+        .groupBy(col("sha256").as("image_sha256"))
+        .agg(min(org.apache.spark.sql.functions.struct("path", "status", "face_count")).as("i"))
+        .select(col("image_sha256"), col("i.path").as("path"), col("i.status").as("status"),
+            col("i.face_count").as("face_count"), lit(runId).as("run_id"));
+    Dataset<Row> newFaces = keep(faces.filter(col("gate").isNull())
+        .join(images.select(col("path"), col("sha256").as("image_sha256")), "path")
+        .select("face_id", "image_sha256", "path", "box", "landmarks", "score", "embedding"));
+
+    PersonAssignment.Result r = PersonAssignment.assign(newFaces, libFaces, persons.select("person_id"),
+        params, runId);
+    Dataset<Row> a = r.assignments();
+    Dataset<Row> added = newFaces.join(a, "face_id").withColumn("run_id", lit(runId));
+    Dataset<Row> pooled = libFaces.filter(col("person_id").isNull()).drop("person_id", "reason", "assignment",
+        "assigned_run").join(a, "face_id");
+    Dataset<Row> changed = keep(added.unionByName(pooled.select(LibraryCommit.cols(added.columns())))
+        .withColumn("assignment", when(col("person_id").isNotNull(), lit(LibrarySchemas.AUTO)))
+        .withColumn("assigned_run", lit(runId)));
+    Dataset<Row> after = keep(PersonRows.after(libFaces, changed));
+    Dataset<Row> touched = changed.filter(col("person_id").isNotNull()).select("person_id").distinct();
+    Dataset<Row> personRows = keep(PersonRows.of(touched, after, persons, runId));
+    cached.add(a);
+
+    counts = new LinkedHashMap<>();
+    counts.put("images_added", newImages.count());
+    counts.put("images_known", images.filter(col("status").equalTo("known")).count());
+    counts.put("faces_added", added.count());
+    counts.put("joined_existing", added.filter(col("person_id").isNotNull().and(col("is_new").equalTo(false)))
+        .count());
+    counts.put("new_persons", changed.filter(col("is_new")).select("person_id").distinct().count());
+    counts.put("faces_in_new_persons", changed.filter(col("is_new")).count());
+    counts.put("unassigned", after.filter(col("person_id").isNull()).count());
+    counts.put("ambiguous", changed.filter(col("reason").equalTo(PersonAssignment.AMBIGUOUS)).count());
+    counts.put("persons_kept", 0L);
+    counts.put("persons_merged", 0L);
+    counts.put("persons_split", 0L);
+    counts.put("library_faces", after.count());
+    counts.put("library_persons", persons.count() + (long) counts.get("new_persons"));
+    counts.put("match_ms", ((Number) r.stats().get("match_ms")).longValue());
+    counts.put("cluster_ms", ((Number) r.stats().get("cluster_ms")).longValue());
+    LOG.info("library {}: run {}: {}", lib.root(), runId, counts);
+
+    rows = new LinkedHashMap<>();
+    rows.put(LibrarySchemas.IMAGES, newImages);
+    rows.put(LibrarySchemas.FACES, changed.drop("is_new"));
+    rows.put(LibrarySchemas.PERSONS, personRows);
+    return added.select("face_id", "person_id");
+  }
+
+  /** What {@link #update} counted (faces added, joined, new persons, ...): the `library_runs` row's numbers. */
+  public Map<String, Object> counts() {
+    return counts;
+  }
+
+  /** Writes the changes, then the run's row; returns that row's values. */
+  public Map<String, Object> commit() {
+    if (rows == null) {
+      throw new IllegalStateException("commit before update");
+    }
+    return commit(lib, rows, counts, start, runId, "run", embedder, embedderSha256, started);
+  }
+
+  static Map<String, Object> commit(Library lib, Map<String, Dataset<Row>> rows, Map<String, Object> counts,
+      RunLog.Start start, String runId, String command, String embedder, String embedderSha256, String started) {
+    long t0 = System.nanoTime();
+    Map<String, Long> after = LibraryCommit.write(lib, rows);
+    long runsBefore = start.versions().get(LibrarySchemas.RUNS);
+    after.put(LibrarySchemas.RUNS, runsBefore == Library.ABSENT ? 0 : runsBefore + 1);
+    Map<String, Object> v = new LinkedHashMap<>(counts);
+    v.put("seq", start.seq());
+    v.put("run_id", runId);
+    v.put("command", command);
+    v.put("embedder", embedder);
+    v.put("embedder_sha256", embedderSha256);
+    v.put("started", started);
+    v.put("committed", Instant.now().toString());
+    v.put("commit_ms", (System.nanoTime() - t0) / 1_000_000);
+    v.put("versions_before", start.versions());
+    v.put("versions_after", after);
+    LibraryCommit.appendRun(lib, LibraryCommit.runRow(v));
+    return v;
+  }
+
+  private Dataset<Row> keep(Dataset<Row> rows) {
+    cached.add(rows);
+    return rows.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  @Override
+  public void close() {
+    cached.forEach(Dataset::unpersist);
+    lock.close();
+  }
+}
