@@ -30,6 +30,8 @@ public record JobConfig(
     double maxErrorFraction,
     int chunkImages,
     boolean resume,
+    String library,
+    boolean libraryUnlock,
     PipelineConfig pipeline,
     Map<String, String> raw) implements Serializable {
 
@@ -62,7 +64,7 @@ public record JobConfig(
         c.require(RunOptions.CLUSTER_SEED), c.require(RunOptions.MIN_FACE_SIZE), c.require(RunOptions.MIN_SCORE), ext,
         c.require(RunOptions.INPUT_MANIFEST), c.require(RunOptions.PROGRESS_INTERVAL),
         c.require(RunOptions.MAX_ERROR_FRACTION), c.require(RunOptions.CHUNK_IMAGES), c.require(RunOptions.RESUME),
-        PipelineConfig.from(c),
+        c.get(RunOptions.LIBRARY), c.require(RunOptions.LIBRARY_UNLOCK), PipelineConfig.from(c),
         c.asMap());
   }
 

@@ -62,6 +62,13 @@ public final class RunOptions {
   public static final ConfigOption<Boolean> RESUME = ConfigOption.bool("resume", "false",
       "true: a rerun of the same --run-id keeps the extraction chunks its killed predecessor committed (same "
       + "input and chunk-images); false: it starts clean");
+  public static final ConfigOption<String> LIBRARY = ConfigOption.string("library", null,
+      "person library (local, hdfs:// or s3a://): Delta tables of persons that last across runs; the run matches "
+      + "its new faces to the library's persons, makes new persons of the rest, skips images already in it")
+      .defaultDoc("none (each run clusters only its own faces)");
+  public static final ConfigOption<Boolean> LIBRARY_UNLOCK = ConfigOption.bool("library.unlock", "false",
+      "true: remove the library's lock left by a killed run before starting (its holder is logged); a lock held "
+      + "by a run with the same --run-id is taken over without it");
   public static final ConfigOption<String> EXTENSIONS = ConfigOption.string("input.extensions",
       "jpg,jpeg,png,bmp,webp,tif,tiff", "file extensions read, comma-separated, case-insensitive; * = all files");
   public static final ConfigOption<Boolean> INPUT_MANIFEST = ConfigOption.bool("input.manifest", "false",
@@ -121,7 +128,8 @@ public final class RunOptions {
   public static final List<ConfigOption<?>> ALL = concat(List.of(INPUT, OUTPUT, RUN_ID, K, CLUSTER,
       CLUSTER_THRESHOLD, CLUSTER_KNN, CLUSTER_MUTUAL, ONE_WAY_MARGIN, CLUSTER_MIN_SIZE, CLUSTER_MAX_SIZE, CLUSTER_INDEX, EXACT_LIMIT,
       IVF_CELL_SIZE, IVF_PROBES, IVF_TRAIN_SAMPLE, CLUSTER_MAX_ITER, CLUSTER_SEED, MIN_FACE_SIZE,
-      MIN_SCORE, EXTENSIONS, INPUT_MANIFEST, PROGRESS_INTERVAL, MAX_ERROR_FRACTION, CHUNK_IMAGES, RESUME), PIPELINE);
+      MIN_SCORE, LIBRARY, LIBRARY_UNLOCK, EXTENSIONS, INPUT_MANIFEST, PROGRESS_INTERVAL, MAX_ERROR_FRACTION,
+      CHUNK_IMAGES, RESUME), PIPELINE);
 
   public static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
     List<ConfigOption<?>> all = new java.util.ArrayList<>(a);

@@ -29,10 +29,17 @@ final class LibraryCommit {
 
   private LibraryCommit() {}
 
-  /** MERGEs (or, for a table not there yet, creates) each table from `rows`; returns the versions after. */
+  /**
+   * MERGEs (or, for a table not there yet, creates) each table that `rows` names; returns every table's version
+   * after (a table a command does not change, e.g. images in a recluster, keeps its version).
+   */
   static Map<String, Long> write(Library lib, Map<String, Dataset<Row>> rows) {
     Map<String, Long> after = new LinkedHashMap<>();
     for (String table : List.of(LibrarySchemas.IMAGES, LibrarySchemas.FACES, LibrarySchemas.PERSONS)) {
+      if (!rows.containsKey(table)) {
+        after.put(table, lib.version(table));
+        continue;
+      }
       merge(lib, table, typed(rows.get(table), Library.schema(table)));
       after.put(table, lib.version(table));
       afterTable.accept(table);

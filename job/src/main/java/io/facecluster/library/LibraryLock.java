@@ -29,6 +29,33 @@ public final class LibraryLock implements AutoCloseable {
     }
   }
 
+  public record Holder(String runId, String host, java.time.Instant since) {}
+
+  public static java.util.Optional<Holder> holder(Configuration conf, String root) {
+    Path p = new Path(root + "/_facecluster_lock");
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        return java.util.Optional.empty();
+      }
+      try (var in = fs.open(p)) {
+        return java.util.Optional.of(new Holder(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+            "?", java.time.Instant.EPOCH));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static boolean forceUnlock(Configuration conf, String root) {
+    Path p = new Path(root + "/_facecluster_lock");
+    try {
+      return p.getFileSystem(conf).delete(p, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
     try {

@@ -49,11 +49,21 @@ public final class LibraryRun implements AutoCloseable {
     this.start = start;
   }
 
-  /** Takes the library's lock (or fails, naming its holder) and brings the library to its last commit. */
+  /** {@link #open(SparkSession, String, String, String, String, boolean)} without removing a stale lock. */
   public static LibraryRun open(SparkSession spark, String root, String runId, String embedder,
       String embedderSha256) {
+    return open(spark, root, runId, embedder, embedderSha256, false);
+  }
+
+  /**
+   * Takes the library's lock (or fails, naming its holder) and brings the library to its last commit. `unlock`
+   * first removes a lock a killed run left; a lock held by the same run id is a killed attempt of this run (an
+   * Airflow retry) and is taken over.
+   */
+  public static LibraryRun open(SparkSession spark, String root, String runId, String embedder,
+      String embedderSha256, boolean unlock) {
     Library lib = new Library(spark, root);
-    LibraryLock lock = LibraryLock.acquire(spark.sparkContext().hadoopConfiguration(), lib.root(), runId);
+    LibraryLock lock = lock(spark.sparkContext().hadoopConfiguration(), lib.root(), runId, unlock);
     try {
       RunLog.Start start = RunLog.prepare(lib, runId, embedder, embedderSha256);
       LOG.info("library {}: run {} starts from versions {}{}", lib.root(), runId, start.versions(),
@@ -63,6 +73,28 @@ public final class LibraryRun implements AutoCloseable {
       lock.close();
       throw e;
     }
+  }
+
+  private static LibraryLock lock(org.apache.hadoop.conf.Configuration conf, String root, String runId,
+      boolean unlock) {
+    java.util.Optional<LibraryLock.Holder> holder = LibraryLock.holder(conf, root);
+    if (holder.isPresent() && (unlock || holder.get().runId().equals(runId))) {
+      LOG.warn("library {}: removing the lock of run {} (host {}, since {}): {}", root, holder.get().runId(),
+          holder.get().host(), holder.get().since(), unlock ? "--library-unlock" : "a killed attempt of this run id");
+      LibraryLock.forceUnlock(conf, root);
+    }
+    return LibraryLock.acquire(conf, root, runId);
+  }
+
+  /** This run's committed `library_runs` row, read back from the table (summary.json's numbers). */
+  public Map<String, Object> committedRow() {
+    Row r = lib.read(LibrarySchemas.RUNS).filter(col("run_id").equalTo(runId)).first();
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (String f : r.schema().fieldNames()) {
+      Object v = r.get(r.fieldIndex(f));
+      m.put(f, v instanceof scala.collection.Map<?, ?> ? r.getJavaMap(r.fieldIndex(f)) : v);
+    }
+    return m;
   }
 
   public Library library() {
@@ -130,6 +162,12 @@ public final class LibraryRun implements AutoCloseable {
     rows.put(LibrarySchemas.FACES, changed.drop("is_new"));
     rows.put(LibrarySchemas.PERSONS, personRows);
     return added.select("face_id", "person_id");
+  }
+
+  /** `recluster`: every library face clustered again, ids carried over ({@link Recluster}); then the commit. */
+  Map<String, Object> recluster(GraphClustering.Params params) {
+    Recluster.Changes c = Recluster.changes(lib, params, runId, this::keep);
+    return commit(lib, c.rows(), c.counts(), start, runId, "recluster", embedder, embedderSha256, started);
   }
 
   /** What {@link #update} counted (faces added, joined, new persons, ...): the `library_runs` row's numbers. */

@@ -32,7 +32,8 @@ public record RunSummary(
     SortedMap<String, String> config,
     Map<String, Double> clusteringMetrics,
     Map<String, Double> pairVerification,
-    Long evalClustersMs) {
+    Long evalClustersMs,
+    Map<String, Object> library) {
 
   /** snake_case names, indented: the mapper of every summary.json. */
   static final ObjectMapper JSON = new ObjectMapper()
@@ -62,7 +63,13 @@ public record RunSummary(
   /** The same summary with the evaluation's numbers (eval-clusters) added. */
   public RunSummary withEvaluation(Map<String, Double> clustering, Map<String, Double> pairs, long evalMs) {
     return new RunSummary(runId, input, output, startedAt, finishedAt, counts, timingsMs, models, cluster, spark,
-        config, clustering, pairs, evalMs);
+        config, clustering, pairs, evalMs, library);
+  }
+
+  /** The same summary with the person library's committed `library_runs` row (run --library). */
+  public RunSummary withLibrary(Map<String, Object> libraryRun) {
+    return new RunSummary(runId, input, output, startedAt, finishedAt, counts, timingsMs, models, cluster, spark,
+        config, clusteringMetrics, pairVerification, evalClustersMs, libraryRun);
   }
 
   public String toJson() {

@@ -50,6 +50,11 @@ public final class RunTables {
     return path(output, "runs/run_id=" + runId + "/" + name);
   }
 
+  /** The committed rows of one run in one table (run_id kept as a column). */
+  public static Dataset<Row> read(org.apache.spark.sql.SparkSession spark, String output, String table, String runId) {
+    return spark.read().parquet(path(output, table)).filter(org.apache.spark.sql.functions.col("run_id").equalTo(runId));
+  }
+
   public static String path(String output, String table) {
     return output.endsWith("/") ? output + table : output + "/" + table;
   }

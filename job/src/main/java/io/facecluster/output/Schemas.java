@@ -106,9 +106,10 @@ public final class Schemas {
       createStructField("far", DoubleType, false),
       createStructField("run_id", StringType, false)));
 
-  /** `<output>/clusters`, partitioned by run_id. */
+  /** `<output>/clusters`, partitioned by run_id; person_id: the person library's person (null without one). */
   public static final StructType CLUSTERS = createStructType(List.of(
       createStructField("face_id", StringType, false),
       createStructField("cluster_id", LongType, false),
+      createStructField("person_id", StringType, true),
       createStructField("run_id", StringType, false)));
 }

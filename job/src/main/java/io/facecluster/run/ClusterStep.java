@@ -30,6 +30,23 @@ final class ClusterStep {
           + (config.cluster() == ClusterMethod.GRAPH ? "clusterThreshold" : "threshold")
           + ": set --cluster-threshold (or calibrate the spec: `submit.sh calibrate`, docs/accuracy.md)");
     }
+    if (config.library() != null) {
+      libraryParams();
+    }
+  }
+
+  /**
+   * The graph parameters the person library matches and pools with, whatever the run's own method: the flag's
+   * threshold, else the spec's clusterThreshold (a library run without either fails before any model runs).
+   */
+  GraphClustering.Params libraryParams() {
+    Double t = config.clusterThreshold() != null ? config.clusterThreshold() : embedder.embedding().clusterThreshold();
+    if (t == null) {
+      throw new ConfigException("--library needs a cosine threshold and the embedder spec '" + embedder.name()
+          + "' gives no embedding.clusterThreshold: set --cluster-threshold (or calibrate the spec: `submit.sh "
+          + "calibrate`, docs/accuracy.md)");
+    }
+    return GraphSettings.params(config, t);
   }
 
   /** face_id, cluster_id of the (ungated) faces. */

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.facecluster.config.JobConfig;
 import io.facecluster.io.InputFiles;
+import io.facecluster.library.LibraryRun;
 import io.facecluster.models.ModelSpec;
 import io.facecluster.output.RunCounts;
 import io.facecluster.output.RunSummary;
@@ -85,8 +86,24 @@ public final class RunJob {
 
   public Committed run(Finish finish) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    // First: a rerun killed midway must not still be listed as committed by its predecessor's marker.
-    RunMarker.withdraw(hadoop, config.output(), config.runId());
+    // The library's lock and recovery come before anything is written: a second writer stops here, untouched.
+    LibraryRun library = config.library() == null ? null : LibraryRun.open(spark, config.library(),
+        config.runId(), extraction.embedder().name(), extraction.embedderSha256(), config.libraryUnlock());
+    try {
+      // First: a rerun killed midway must not still be listed as committed by its predecessor's marker.
+      RunMarker.withdraw(hadoop, config.output(), config.runId());
+      return run(finish, hadoop, library);
+    } finally {
+      if (library != null) {
+        library.close();
+      }
+    }
+  }
+
+  private Committed run(Finish finish, Configuration hadoop, LibraryRun library) {
+    if (library != null) {
+      extraction.knownImages(library.knownImages());
+    }
     ChunkedExtraction chunked = new ChunkedExtraction(spark, config, extraction);
     chunked.prepare();
     Instant started = Instant.now();
@@ -127,7 +144,20 @@ public final class RunJob {
       Dataset<Row> clusters = clustering.run(faces.filter(col("gate").isNull()))
           .unionByName(faces.filter(col("gate").isNotNull()).select(col("face_id"), lit(-1L).as("cluster_id")))
           .withColumn("run_id", lit(config.runId()));
+      if (library != null) {
+        // From the committed tables of this run, as every later step: what the library takes is what was written.
+        progress.stage("library");
+        Dataset<Row> personOf = library.update(RunTables.read(spark, config.output(), "images", config.runId()),
+            RunTables.read(spark, config.output(), "faces", config.runId()), clustering.libraryParams());
+        clusters = clusters.join(personOf, "face_id", "left");
+      } else {
+        clusters = clusters.withColumn("person_id", lit(null).cast("string"));
+      }
       RunTables.write(clusters, Schemas.CLUSTERS, config.output(), "clusters");
+      if (library != null) {
+        // The library commits before the run's marker: a run killed in between is redone whole by its rerun.
+        library.commit();
+      }
       long tCluster = System.nanoTime();
       progress.stage("summary");
       beforeSummary.accept(extraction.metrics());
@@ -140,7 +170,10 @@ public final class RunJob {
               ms(System.nanoTime() - t0), tasks.millisByStage()),
           extraction.describeModels(), clustering.describe(),
           new RunSummary.SparkInfo(spark.sparkContext().master(), partitions, tasks.sessions()),
-          new TreeMap<>(config.raw()), null, null, null);
+          new TreeMap<>(config.raw()), null, null, null, null);
+      if (library != null) {
+        summary = summary.withLibrary(library.committedRow());
+      }
       summary = finish.evaluate(summary);
       String report = finish.report(spark, config, summary);
       Committed committed = new Committed(summary, RunMarker.commit(hadoop, summary), report);
