@@ -28,12 +28,12 @@ import org.apache.hadoop.fs.Path;
  * <ul>
  *   <li>{@code file:} and plain local paths: {@code O_CREAT|O_EXCL} through java.nio ({@code CREATE_NEW}). Hadoop's
  *       RawLocalFileSystem checks {@code exists()} and then opens with truncation, two steps that racing runs on one
- *       machine both pass (6 of LibraryLockTest's 8 racing threads "got" the lock that way).
+ *       machine both pass (6 and 8 of LibraryLockTest's 8 racing threads "got" the lock that way, Spark 3.5 / 4).
  *   <li>{@code hdfs:}: {@code create(path, false)}, which the NameNode decides under its namespace lock (not tested
  *       here: the tests have no HDFS).
  *   <li>{@code s3a:}: a PUT with {@code If-None-Match: *} (S3 answers 412 when the key exists). S3A's own
  *       {@code create(path, false)} is a HEAD (and LIST) and then an unconditional PUT (all 8 racing threads "got"
- *       the lock that way). See {@link S3ConditionalPut} for how the header is sent on each Spark line.
+ *       the lock that way, on both lines). See {@link S3ConditionalPut} for how the header is sent on each Spark line.
  * </ul>
  * Other stores are refused rather than locked with a create that might not be atomic.
  *
