@@ -19,6 +19,7 @@ final class SummaryTable {
     line(sb, "ok", c.ok());
     line(sb, "no_face", c.noFace());
     line(sb, "error", c.error());
+    line(sb, "known", c.known());
     line(sb, "faces", c.faces());
     line(sb, "clusters", c.clusters());
     line(sb, "unclustered", c.unclustered());

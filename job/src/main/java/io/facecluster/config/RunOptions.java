@@ -53,8 +53,8 @@ public final class RunOptions {
   public static final ConfigOption<Double> MIN_SCORE = ConfigOption.unitInterval("cluster.min-score", "0.7",
       "quality gate: faces with a lower detector score keep their row but join no cluster (cluster_id -1)");
   public static final ConfigOption<Double> MAX_ERROR_FRACTION = ConfigOption.unitInterval("max-error-fraction", "0.5",
-      "the run fails (exit 1, no commit marker) when more than this share of its files has status error; the "
-      + "images table is written first, to show why; 1 never fails");
+      "the run fails (exit 1, no commit marker) when more than this share of its files has status error "
+      + "(known files count on neither side); the images table is written first, to show why; 1 never fails");
   public static final ConfigOption<Integer> CHUNK_IMAGES = ConfigOption.positiveInt("chunk-images", "10000",
       "images per committed chunk of extraction (about: membership is a hash of the path); --resume redoes only "
       + "the chunks not committed, so a killed run loses at most the chunks in flight; larger chunks keep the "

@@ -17,13 +17,21 @@ import org.apache.spark.sql.types.StructType;
  * that summary.json, the console table and the report share. One small aggregation per table (a row each
  * reaches the driver, never the data); nothing is recomputed from the models.
  */
-@JsonPropertyOrder({"files", "ok", "no_face", "error", "faces", "gated", "clusters", "unclustered"})
-public record RunCounts(long files, long ok, long noFace, long error, long faces, long gated, long clusters,
-    long unclustered) {
+@JsonPropertyOrder({"files", "ok", "no_face", "error", "known", "faces", "gated", "clusters", "unclustered"})
+public record RunCounts(long files, long ok, long noFace, long error, long known, long faces, long gated,
+    long clusters, long unclustered) {
 
-  /** The share of files with status `error` (0 when there are none). */
+  /** Files that went to decode and the models: all but the `known` ones. */
+  public long processed() {
+    return files - known;
+  }
+
+  /**
+   * The share of `error` among the processed files (0 when there are none). Known files are left out: they are
+   * the library's images, read fine, and a rerun over a large known folder must not dilute the new files' errors.
+   */
   public double errorShare() {
-    return files == 0 ? 0 : (double) error / files;
+    return processed() == 0 ? 0 : (double) error / processed();
   }
 
   /** One run's partition of a table under `output`, with its declared schema. */
@@ -37,8 +45,9 @@ public record RunCounts(long files, long ok, long noFace, long error, long faces
     Row i = table(spark, output, "images", Schemas.IMAGES, runId)
         .agg(count(lit(1)), count(when(col("status").equalTo(Schemas.OK), lit(1))),
             count(when(col("status").equalTo(Schemas.NO_FACE), lit(1))),
-            count(when(col("status").equalTo(Schemas.ERROR), lit(1)))).first();
-    return new RunCounts(i.getLong(0), i.getLong(1), i.getLong(2), i.getLong(3), 0, 0, 0, 0);
+            count(when(col("status").equalTo(Schemas.ERROR), lit(1))),
+            count(when(col("status").equalTo(Schemas.KNOWN), lit(1)))).first();
+    return new RunCounts(i.getLong(0), i.getLong(1), i.getLong(2), i.getLong(3), i.getLong(4), 0, 0, 0, 0);
   }
 
   public static RunCounts of(SparkSession spark, String output, String runId) {
@@ -48,6 +57,7 @@ public record RunCounts(long files, long ok, long noFace, long error, long faces
     Row c = table(spark, output, "clusters", Schemas.CLUSTERS, runId)
         .agg(countDistinct(when(col("cluster_id").geq(0), col("cluster_id"))),
             count(when(col("cluster_id").lt(0), lit(1)))).first();
-    return new RunCounts(i.files, i.ok, i.noFace, i.error, f.getLong(0), f.getLong(1), c.getLong(0), c.getLong(1));
+    return new RunCounts(i.files, i.ok, i.noFace, i.error, i.known, f.getLong(0), f.getLong(1), c.getLong(0),
+        c.getLong(1));
   }
 }

@@ -21,6 +21,11 @@ public final class Schemas {
   public static final String OK = "ok";
   public static final String NO_FACE = "no_face";
   public static final String ERROR = "error";
+  /**
+   * The file's content (sha256) is already in the person library: read and hashed, never decoded nor given to a
+   * model, so it has no faces and no size (issue 16: a rerun or a re-listed folder costs listing and hashing).
+   */
+  public static final String KNOWN = "known";
 
   /**
    * Microseconds one file spent in each pipeline stage (read, decode, detect, detect_run, align, embed,
@@ -37,9 +42,14 @@ public final class Schemas {
       createStructField("embedding", createArrayType(FloatType, false), false),
       createStructField("detection", StringType, false)));
 
-  /** What the per-partition pipeline emits: exactly one row per input file. */
+  /**
+   * What the per-partition pipeline emits: exactly one row per input file. `sha256` (lower-case hex of the file's
+   * bytes, beside the path: what the file is, by name and by content) is null only when the bytes could not be
+   * read; the person library knows images by it.
+   */
   public static final StructType IMAGE_RESULT = createStructType(List.of(
       createStructField("path", StringType, false),
+      createStructField("sha256", StringType, true),
       createStructField("status", StringType, false),
       createStructField("reason", StringType, true),
       createStructField("width", IntegerType, true),
@@ -53,6 +63,7 @@ public final class Schemas {
   /** `<output>/images`, partitioned by run_id. */
   public static final StructType IMAGES = createStructType(List.of(
       createStructField("path", StringType, false),
+      createStructField("sha256", StringType, true),
       createStructField("status", StringType, false),
       createStructField("reason", StringType, true),
       createStructField("width", IntegerType, true),

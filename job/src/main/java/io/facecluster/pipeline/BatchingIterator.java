@@ -5,8 +5,11 @@ import io.facecluster.faults.InjectedFaults;
 import io.facecluster.io.InputFiles;
 import io.facecluster.output.Schemas;
 import java.util.ArrayDeque;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -19,9 +22,12 @@ import scala.collection.Seq;
 
 /**
  * Pulls paths lazily, processes images until their faces fill one embedder batch, embeds the batch in one
- * session run (faces of several images share a batch), then emits those images' rows in input order.
+ * session run (faces of several images share a batch), then emits those images' rows in input order. Each
+ * file's bytes are read once and hashed (sha256); a file whose hash is in the person library ({@link
+ * KnownImages}) is emitted as `known` right there, without decode or any model.
  */
 final class BatchingIterator implements Iterator<Row> {
+  private static final int FACE_COUNT = Schemas.IMAGE_RESULT.fieldIndex("face_count");
   private final Iterator<Row> paths;
   private final Configuration conf;
   private final FileProcessor processor;
@@ -30,11 +36,15 @@ final class BatchingIterator implements Iterator<Row> {
   private final StageMetrics metrics;
   private final ImageClock clock;
   private final RunsOn runsOn;
+  /** Hashes of the person library's images, or null: none known. */
+  private final KnownImages known;
+  /** One per iterator (a task's thread): MessageDigest is not thread-safe, and reset by each digest(). */
+  private final MessageDigest sha256 = newSha256();
   private final Deque<Row> ready = new ArrayDeque<>();
   private boolean finished;
 
   BatchingIterator(Iterator<Row> paths, Configuration conf, FileProcessor processor, FaceModels models,
-      StageMetrics metrics, ImageClock clock, RunsOn runsOn) {
+      StageMetrics metrics, ImageClock clock, RunsOn runsOn, KnownImages known) {
     this.paths = paths;
     this.conf = conf;
     this.processor = processor;
@@ -43,6 +53,7 @@ final class BatchingIterator implements Iterator<Row> {
     this.metrics = metrics;
     this.clock = clock;
     this.runsOn = runsOn;
+    this.known = known;
   }
 
   @Override
@@ -91,7 +102,7 @@ final class BatchingIterator implements Iterator<Row> {
     embed(pending);
     for (ImageResult r : pending) {
       Row row = toRow(r);
-      metrics.imageDone(row.getInt(5));
+      metrics.imageDone(row.getInt(FACE_COUNT));
       ready.add(row);
     }
   }
@@ -113,18 +124,38 @@ final class BatchingIterator implements Iterator<Row> {
     return out;
   }
 
+  /**
+   * Reads the file once and hashes those bytes (the hash is part of the read stage's time); a known hash ends
+   * here. The read time goes to the image's clock like every other stage, so `stage_us` has it.
+   */
   private ImageResult processOne(String path, float[][] boxes) {
     long t0 = System.nanoTime();
     byte[] bytes;
+    byte[] hash;
     try {
       bytes = InputFiles.read(conf, path);
+      hash = sha256.digest(bytes);
     } catch (Exception e) {
       return ImageResult.error(path, "cannot read file: " + e.getMessage(), null, null);
     } finally {
-      metrics.add(Stage.READ, System.nanoTime() - t0);
+      clock.accept(Stage.READ, System.nanoTime() - t0);
+    }
+    String hex = HexFormat.of().formatHex(hash);
+    if (known != null && known.contains(hash)) {
+      return ImageResult.known(path, hex);
     }
     InjectedFaults.check(InjectedFaults.Point.DECODE); // tests only: inert unless configured
-    return processor.process(path, bytes, boxes);
+    ImageResult r = processor.process(path, bytes, boxes);
+    r.sha256 = hex;
+    return r;
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   private void embed(List<ImageResult> pending) {
@@ -190,14 +221,17 @@ final class BatchingIterator implements Iterator<Row> {
       }
     }
     // Spark's Row encoder takes Scala sequences for array columns.
-    return RowFactory.create(r.path, r.status, r.reason, r.width, r.height, faces.size(),
-        JavaConverters.asScalaBuffer(faces).toSeq(), stageMicros(r.stageNanos), runsOn.jvm(), runsOn.sessions());
+    // A known file went through the read only: its stage_us says so rather than listing zeros for the models.
+    Stage[] stages = Schemas.KNOWN.equals(r.status) ? new Stage[] {Stage.READ} : Stage.values();
+    return RowFactory.create(r.path, r.sha256, r.status, r.reason, r.width, r.height, faces.size(),
+        JavaConverters.asScalaBuffer(faces).toSeq(), stageMicros(r.stageNanos, stages), runsOn.jvm(),
+        runsOn.sessions());
   }
 
   /** The image's time per stage in microseconds (a Scala map: Spark's Row encoder takes one for map columns). */
-  private static scala.collection.Map<String, Object> stageMicros(long[] nanos) {
+  private static scala.collection.Map<String, Object> stageMicros(long[] nanos, Stage[] stages) {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    for (Stage s : Stage.values()) {
+    for (Stage s : stages) {
       m.put(s.label(), nanos[s.ordinal()] / 1_000);
     }
     return JavaConverters.mapAsScalaMap(m);

@@ -11,10 +11,13 @@ import io.facecluster.models.ModelSpec;
 import io.facecluster.models.ModelSpecs;
 import io.facecluster.output.Schemas;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Paths in, one {@link Schemas#IMAGE_RESULT} row per path out: the step every command shares (`run`,
@@ -22,6 +25,7 @@ import org.apache.spark.sql.SparkSession;
  * are loaded and checked in the constructor, before Spark does any work.
  */
 public final class FaceExtraction {
+  private static final Logger LOG = LoggerFactory.getLogger(FaceExtraction.class);
   private final SparkSession spark;
   private final PipelineConfig config;
   private final FaceSelection selection;
@@ -32,6 +36,8 @@ public final class FaceExtraction {
   private final byte[] landmarksBytes;
   private final byte[] embedderBytes;
   private final StageMetrics metrics;
+  /** The person library's image hashes, broadcast once set; null: none known. */
+  private Broadcast<KnownImages> known;
 
   public FaceExtraction(SparkSession spark, PipelineConfig config, FaceSelection selection) {
     this.spark = spark;
@@ -110,6 +116,23 @@ public final class FaceExtraction {
     return metrics;
   }
 
+  /**
+   * The images the person library holds, by content: files whose sha256 is among them come out `known`,
+   * read and hashed but neither decoded nor given to a model. `sha256Hex`: one string column of lower-case hex
+   * sha256 (distinct or not; nulls ignored), collected here as 8 bytes a hash and broadcast; null clears it.
+   * Applies to the datasets {@link #apply} returns from now on.
+   */
+  public FaceExtraction knownImages(Dataset<Row> sha256Hex) {
+    if (sha256Hex == null) {
+      known = null;
+      return this;
+    }
+    KnownImages set = KnownImages.of(sha256Hex);
+    LOG.info("known images: {} content hashes of the person library", set.size());
+    known = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(set);
+    return this;
+  }
+
   /** Lazy: partitions `paths` (one column "path", `count` rows) by count and runs the pipeline on them. */
   public Dataset<Row> apply(Dataset<Row> paths, long count) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -118,7 +141,7 @@ public final class FaceExtraction {
         landmarks == null ? null : new BroadcastBytes(jsc.broadcast(landmarksBytes)), embedder,
         new BroadcastBytes(jsc.broadcast(embedderBytes)));
     FacePipeline pipeline = new FacePipeline(models, jsc.broadcast(new HadoopConf(spark.sparkContext().hadoopConfiguration())),
-        PipelineSettings.of(config, selection), metrics);
+        PipelineSettings.of(config, selection), metrics, known);
     return InputFiles.partitionByCount(paths, count, config.imagesPerPartition())
         .mapPartitions(pipeline, Encoders.row(Schemas.IMAGE_RESULT));
   }

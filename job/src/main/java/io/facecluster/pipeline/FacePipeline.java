@@ -19,13 +19,16 @@ public final class FacePipeline implements MapPartitionsFunction<Row, Row> {
   private final Broadcast<HadoopConf> hadoopConf;
   private final PipelineSettings settings;
   private final StageMetrics metrics;
+  /** The person library's image hashes, or null: none known (a broadcast: one copy per executor JVM). */
+  private final Broadcast<KnownImages> known;
 
   public FacePipeline(ModelSet models, Broadcast<HadoopConf> hadoopConf, PipelineSettings settings,
-      StageMetrics metrics) {
+      StageMetrics metrics, Broadcast<KnownImages> known) {
     this.models = models;
     this.hadoopConf = hadoopConf;
     this.settings = settings;
     this.metrics = metrics;
+    this.known = known;
   }
 
   @Override
@@ -43,6 +46,6 @@ public final class FacePipeline implements MapPartitionsFunction<Row, Row> {
             clock)
         : new ImageProcessor(decoder, built, settings.selection(), clock);
     return new BatchingIterator(paths, hadoopConf.value().get(), processor, built, metrics, clock,
-        RunsOn.here(models));
+        RunsOn.here(models), known == null ? null : known.value());
   }
 }

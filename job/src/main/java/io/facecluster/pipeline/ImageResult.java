@@ -9,6 +9,7 @@ import org.opencv.core.Mat;
  * their aligned crops waiting for a shared embedder batch. Crops are released once embedded.
  */
 final class ImageResult {
+  static final String KNOWN_REASON = "already in the person library (same content)";
   final String path;
   final String status;
   final String reason;
@@ -19,6 +20,8 @@ final class ImageResult {
   /** Where the faces came from: {@link FaceSelection#DETECTOR} unless a CENTRE fallback was needed. */
   final String detection;
   float[][] embeddings;
+  /** Lower-case hex sha256 of the file's bytes, set where they are read; null when they could not be. */
+  String sha256;
   /** Nanoseconds per {@link Stage} (by ordinal) spent on this file, its share of batched stages included. */
   long[] stageNanos = new long[Stage.values().length];
 
@@ -38,6 +41,14 @@ final class ImageResult {
   ImageResult withTimes(long[] nanos) {
     stageNanos = nanos;
     return this;
+  }
+
+  /** A file whose content is in the person library: no decode, no model, so no size and no faces. */
+  static ImageResult known(String path, String sha256) {
+    ImageResult r = new ImageResult(path, io.facecluster.output.Schemas.KNOWN, KNOWN_REASON, null, null, List.of(),
+        List.of(), null);
+    r.sha256 = sha256;
+    return r;
   }
 
   static ImageResult error(String path, String reason, Integer width, Integer height) {

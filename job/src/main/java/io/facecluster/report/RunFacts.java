@@ -51,6 +51,7 @@ final class RunFacts {
     f.counts.put(Schemas.OK, counts.ok());
     f.counts.put(Schemas.NO_FACE, counts.noFace());
     f.counts.put(Schemas.ERROR, counts.error());
+    f.counts.put(Schemas.KNOWN, counts.known());
     f.counts.put("faces", counts.faces());
     f.counts.put("gated", counts.gated());
     f.counts.put("clusters", counts.clusters());
@@ -82,8 +83,9 @@ final class RunFacts {
         .orderBy(col("count").desc(), col("status"), col("reason")).limit(EXAMPLES).collectAsList()) {
       reasons.add(new Reason(r.getString(0), r.isNullAt(1) ? "" : r.getString(1), r.getLong(2)));
     }
-    for (Row r : notUsed.select("path", "status", "reason").orderBy("status", "path").limit(EXAMPLES)
-        .collectAsList()) {
+    // Known files are one reason row above; listed by path they would crowd out the files that need a look.
+    for (Row r : notUsed.where(col("status").notEqual(Schemas.KNOWN)).select("path", "status", "reason")
+        .orderBy("status", "path").limit(EXAMPLES).collectAsList()) {
       examples.add(new String[] {r.getString(0), r.getString(1), r.isNullAt(2) ? "" : r.getString(2)});
     }
   }

@@ -29,14 +29,19 @@ final class RunSections {
     if (f.reasons.isEmpty()) {
       return "<p>Every file had at least one face.</p>\n";
     }
-    StringBuilder b = new StringBuilder("<p class=\"note\">Files with status no_face or error, by reason (the "
-        + RunFacts.EXAMPLES + " most frequent), then the first " + RunFacts.EXAMPLES + " of them by path.</p>");
+    StringBuilder b = new StringBuilder("<p class=\"note\">Files with status no_face, error or known (already in "
+        + "the person library, not processed again), by reason (the " + RunFacts.EXAMPLES + " most frequent), then "
+        + "the first " + RunFacts.EXAMPLES + " no_face or error files by path.</p>");
     b.append("<table><tr><th>status</th><th>reason</th><th class=\"n\">files</th></tr>");
     for (RunFacts.Reason r : f.reasons) {
       b.append("<tr><td>").append(esc(r.status())).append("</td><td>").append(esc(r.reason()))
           .append("</td><td class=\"n\">").append(r.files()).append("</td></tr>");
     }
-    b.append("</table><table><tr><th>file</th><th>status</th><th>reason</th></tr>");
+    b.append("</table>");
+    if (f.examples.isEmpty()) {
+      return b.append("\n").toString(); // every such file is known: nothing to look at by path
+    }
+    b.append("<table><tr><th>file</th><th>status</th><th>reason</th></tr>");
     for (String[] e : f.examples) {
       b.append("<tr><td class=\"path\">").append(esc(e[0])).append("</td><td>").append(esc(e[1])).append("</td><td>")
           .append(esc(e[2])).append("</td></tr>");

@@ -24,13 +24,17 @@ final class QualityGates {
         .when(col("f.score").lt(config.minScore()), lit("detector score below " + config.minScore()));
   }
 
-  /** Fails the run when more than --max-error-fraction of its files are errors (counted in the images table). */
+  /**
+   * Fails the run when more than --max-error-fraction of its processed files are errors (counted in the images
+   * table). `known` files are not errors and not processed: they count on neither side of the share.
+   */
   static void checkErrors(JobConfig config, RunCounts images) {
-    if (images.files() > 0 && images.errorShare() > config.maxErrorFraction()) {
+    if (images.processed() > 0 && images.errorShare() > config.maxErrorFraction()) {
       throw new RunFailedException(String.format(java.util.Locale.ROOT,
-          "run %s failed: %d of %d files (%.1f %%) have status error, more than --max-error-fraction %s; "
+          "run %s failed: %d of %d files%s (%.1f %%) have status error, more than --max-error-fraction %s; "
               + "their reasons are in %s/images/run_id=%s (no commit marker written)",
-          config.runId(), images.error(), images.files(), 100.0 * images.errorShare(),
+          config.runId(), images.error(), images.processed(),
+          images.known() == 0 ? "" : " not known to the person library", 100.0 * images.errorShare(),
           stripZeros(config.maxErrorFraction()), config.output(), config.runId()));
     }
   }

@@ -75,6 +75,15 @@ public final class RunJob {
     this.clustering = new ClusterStep(config, extraction.embedder());
   }
 
+  /**
+   * The content hashes of the person library's images (one string column of hex sha256; null: none): those
+   * files come out `known` without running a model ({@link FaceExtraction#knownImages}).
+   */
+  public RunJob knownImages(Dataset<Row> sha256Hex) {
+    extraction.knownImages(sha256Hex);
+    return this;
+  }
+
   RunJob beforeSummary(Consumer<StageMetrics> hook) {
     this.beforeSummary = hook;
     return this;

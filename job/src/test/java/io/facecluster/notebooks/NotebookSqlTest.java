@@ -142,9 +142,9 @@ class NotebookSqlTest extends SparkTestBase {
         row(RUN_ID, 25L, 21L, 27L), row("a-group", 1L, 1L, 6L));
     assertThat(rows(run, "Counts")).as("summary.json counts of the run").containsExactly(row(
         c.get("files").asLong(), c.get("ok").asLong(), c.get("no_face").asLong(), c.get("error").asLong(),
-        c.get("faces").asLong(), c.get("clusters").asLong(), c.get("unclustered").asLong()));
-    assertThat(rows(run, "Counts")).as("the sample's numbers (README) and 3 broken files")
-        .containsExactly(row(25L, 21L, 1L, 3L, 27L, 5L, 7L));
+        c.get("known").asLong(), c.get("faces").asLong(), c.get("clusters").asLong(), c.get("unclustered").asLong()));
+    assertThat(rows(run, "Counts")).as("the sample's numbers (README) and 3 broken files; no library, none known")
+        .containsExactly(row(25L, 21L, 1L, 3L, 0L, 27L, 5L, 7L));
     assertThat(rows(run, "Files by status")).as("status counts")
         .containsExactly(row("error", 3L), row("no_face", 1L), row("ok", 21L));
     assertThat(rows(run, "Errors by reason")).as("one broken file of each kind")
