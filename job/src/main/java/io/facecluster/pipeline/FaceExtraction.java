@@ -99,10 +99,6 @@ public final class FaceExtraction {
     return landmarks;
   }
 
-  /** PLACEHOLDER until the known-images branch lands. */
-  public void knownImages(Dataset<Row> sha256Hex) {
-  }
-
   /** sha256 of the embedder's file as loaded (also for a user's file whose spec names none). */
   public String embedderSha256() {
     return io.facecluster.models.ModelFiles.sha256(embedderBytes);
