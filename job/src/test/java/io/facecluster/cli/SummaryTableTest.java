@@ -17,7 +17,7 @@ class SummaryTableTest {
     stages.put("detect", 900L);
     return new RunSummary("r2", "in", "/tmp/out", "2026-12-02T10:00:00Z", "2026-12-02T10:00:09Z",
         new RunCounts(24, 1, 0, 0, 23, 1, 0, 0, 1), new RunSummary.Timings(300, 4000, 200, 9000, stages),
-        Map.of(), null, null, null, null, null, null);
+        Map.of(), null, null, null, null, null, null, null);
   }
 
   @Test
