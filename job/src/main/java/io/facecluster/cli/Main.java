@@ -19,6 +19,7 @@ public final class Main {
       "",
       "commands:",
       "  run            detect, align and embed faces in images, cluster them, write Parquet tables and summary.json",
+      "  recluster      re-cluster every face of a person library (--library) from scratch, carrying person ids over",
       "  eval-lfw       LFW 10-fold verification (official pairs.txt) through the same pipeline",
       "  eval-clusters  run on a labelled folder tree (label = parent folder) and score the clusters",
       "  calibrate      cosine distributions of all same / different-person pairs of an eval-clusters run",
@@ -46,6 +47,8 @@ public final class Main {
       switch (args[0]) {
         case "run":
           return RunCommand.execute(rest, out);
+        case "recluster":
+          return ReclusterCommand.execute(rest, out);
         case "eval-lfw":
           return EvalLfwCommand.execute(rest, out);
         case "eval-clusters":
@@ -62,7 +65,11 @@ public final class Main {
           err.println("facecluster: unknown command '" + args[0] + "'\n\n" + USAGE);
           return 2;
       }
-    } catch (ConfigException | ModelException e) {
+    } catch (io.facecluster.library.LibraryLockedException e) {
+      // Another run writes the library: this one wrote nothing. One line, exit 1 (the job could not run).
+      err.println("facecluster: " + e.getMessage());
+      return 1;
+    } catch (ConfigException | ModelException | io.facecluster.library.LibraryException e) {
       err.println("facecluster: error: " + e.getMessage());
       return 2;
     } catch (RunFailedException e) {

@@ -23,6 +23,14 @@ final class SummaryTable {
     line(sb, "faces", c.faces());
     line(sb, "clusters", c.clusters());
     line(sb, "unclustered", c.unclustered());
+    if (s.library() != null) {
+      // run --library: the committed library_runs row's numbers.
+      java.util.Map<String, Object> l = s.library();
+      sb.append(String.format("  library     %s faces joined existing persons, %s new persons (%s faces), %s "
+          + "unassigned, %s ambiguous; %s persons, %s faces in all%n", l.get("joined_existing"), l.get("new_persons"),
+          l.get("faces_in_new_persons"), l.get("unassigned"), l.get("ambiguous"), l.get("library_persons"),
+          l.get("library_faces")));
+    }
     sb.append(String.format(Locale.ROOT, "  %-11s %8.1f s (list %s ms, pipeline+write %s ms, cluster %s ms)%n", "time",
         t.total() / 1000.0, t.list(), t.pipelineAndWrite(), t.cluster()));
     // Files per second of wall time through the pipeline, and where the task time went: the two numbers to

@@ -131,6 +131,11 @@ public final class RunOptions {
       MIN_SCORE, LIBRARY, LIBRARY_UNLOCK, EXTENSIONS, INPUT_MANIFEST, PROGRESS_INTERVAL, MAX_ERROR_FRACTION,
       CHUNK_IMAGES, RESUME), PIPELINE);
 
+  /** `recluster --library PATH`: the library, the run id, the graph's settings, where the embedder's spec is. */
+  public static final List<ConfigOption<?>> RECLUSTER = List.of(LIBRARY, RUN_ID, LIBRARY_UNLOCK, CLUSTER_THRESHOLD,
+      CLUSTER_KNN, CLUSTER_MUTUAL, ONE_WAY_MARGIN, CLUSTER_MIN_SIZE, CLUSTER_MAX_SIZE, CLUSTER_INDEX, EXACT_LIMIT,
+      IVF_CELL_SIZE, IVF_PROBES, IVF_TRAIN_SAMPLE, CLUSTER_MAX_ITER, CLUSTER_SEED, MODELS_DIR, MASTER);
+
   public static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
     List<ConfigOption<?>> all = new java.util.ArrayList<>(a);
     all.addAll(b);

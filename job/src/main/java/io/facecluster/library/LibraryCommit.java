@@ -19,8 +19,14 @@ import org.apache.spark.sql.types.StructType;
  * the last `library_runs` row; the next writer restores them ({@link RunLog#prepare}) before it reads anything.
  */
 final class LibraryCommit {
-  /** Test hook: called after each table's commit with its name (a test kills the JVM there). */
+  /** Test hook: called after each table's commit with its name (a test fails the run there). */
   static volatile java.util.function.Consumer<String> afterTable = t -> {};
+  /**
+   * Tests only: the table after whose commit the driver waits (10 minutes), so that a test can kill its JVM
+   * between two commits of a run at a known point; unset in production.
+   */
+  static final String PAUSE_AFTER = "spark.facecluster.test.pause-after-library-table";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LibraryCommit.class);
 
   private static final Map<String, String> KEYS = Map.of(
       LibrarySchemas.IMAGES, "image_sha256",
@@ -42,7 +48,7 @@ final class LibraryCommit {
       }
       merge(lib, table, typed(rows.get(table), Library.schema(table)));
       after.put(table, lib.version(table));
-      afterTable.accept(table);
+      committed(lib, table, after.get(table));
     }
     return after;
   }
@@ -51,7 +57,20 @@ final class LibraryCommit {
   static void appendRun(Library lib, Row run) {
     lib.spark().createDataFrame(List.of(run), LibrarySchemas.LIBRARY_RUNS).write().format("delta").mode("append")
         .save(lib.path(LibrarySchemas.RUNS));
-    afterTable.accept(LibrarySchemas.RUNS);
+    committed(lib, LibrarySchemas.RUNS, lib.version(LibrarySchemas.RUNS));
+  }
+
+  private static void committed(Library lib, String table, long version) {
+    LOG.info("library {}: {} committed at version {}", lib.root(), table, version);
+    afterTable.accept(table);
+    if (table.equals(lib.spark().sparkContext().getConf().get(PAUSE_AFTER, ""))) {
+      LOG.warn("library {}: pausing after {} ({} is set: tests only)", lib.root(), table, PAUSE_AFTER);
+      try {
+        Thread.sleep(600_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static void merge(Library lib, String table, Dataset<Row> rows) {

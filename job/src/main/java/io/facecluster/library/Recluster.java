@@ -61,6 +61,15 @@ public final class Recluster {
     }
   }
 
+  /** The name of the embedder the library at `root` is bound to (its first committed run's). */
+  public static String embedder(SparkSession spark, String root) {
+    List<Row> runs = RunLog.runs(new Library(spark, root));
+    if (runs.isEmpty()) {
+      throw new LibraryException("the library " + root + " has no committed run: nothing to recluster");
+    }
+    return runs.get(0).getString(runs.get(0).fieldIndex("embedder"));
+  }
+
   /** What a recluster writes: faces and persons rows and the counts of its `library_runs` row. */
   record Changes(Map<String, Dataset<Row>> rows, Map<String, Object> counts) {}
 

@@ -34,6 +34,7 @@ public final class RunReport {
   public static String run(SparkSession spark, JobConfig config, RunSummary summary) {
     Page page = new Page("facecluster run report", subtitle("run", config.runId(), summary.asMap()));
     runSections(page, spark, config, RunFacts.read(spark, config.output(), config.runId(), summary.counts()));
+    library(page, summary);
     details(page, summary.asMap());
     return write(spark, config.output(), config.runId(), page.html());
   }
@@ -96,6 +97,20 @@ public final class RunReport {
           + "</details>\n";
     }
     page.section("details", "Run details", body);
+  }
+
+  /** run --library: what the run did to the person library, from its committed `library_runs` row. */
+  private static void library(Page page, RunSummary summary) {
+    Map<String, Object> l = summary.library();
+    if (l == null) {
+      return;
+    }
+    Map<String, Object> tiles = new LinkedHashMap<>();
+    for (String k : List.of("joined_existing", "new_persons", "faces_in_new_persons", "unassigned", "ambiguous",
+        "library_persons", "library_faces")) {
+      tiles.put(k.replace('_', ' '), l.get(k));
+    }
+    page.section("library", "Person library", RunSections.stats(tiles, List.of("ambiguous")));
   }
 
   private static String subtitle(String command, String runId, Map<String, Object> summary) {

@@ -41,6 +41,11 @@ final class ChildJob implements AutoCloseable {
 
   /** Starts `run` with the project's models, local[2], and progress lines every 0.2 s. */
   static ChildJob run(Path log, String... args) throws IOException {
+    return run(log, List.of(), args);
+  }
+
+  /** The same, with more -D settings for the child JVM (e.g. a spark.facecluster.test.* hook). */
+  static ChildJob run(Path log, List<String> jvmSettings, String... args) throws IOException {
     Path root = TestData.root();
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g"));
@@ -53,6 +58,7 @@ final class ChildJob implements AutoCloseable {
         cmd.add("-D" + kv[0] + "=" + kv[1]);
       }
     }
+    cmd.addAll(jvmSettings);
     cmd.addAll(List.of("-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1",
         "-Dspark.ui.enabled=false", "-Dlog4j2.configurationFile=file:" + root.resolve("conf/log4j2.properties"),
         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
