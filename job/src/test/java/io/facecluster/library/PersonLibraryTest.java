@@ -159,6 +159,22 @@ class PersonLibraryTest extends SparkTestBase {
     assertThat(spark.read().format("delta").load(root + "/" + LibrarySchemas.RUNS).count()).isEqualTo(2L);
     assertThatThrownBy(() -> run(root, "day1", day1)).as("an older run id")
         .isInstanceOf(LibraryException.class).hasMessageContaining("only the last run can be run again");
+
+    // Recluster with the same settings: the same four persons, every id carried over.
+    Map<String, Object> same = Recluster.run(spark, root, "re1", PARAMS, false);
+    assertThat(persons(root)).as("after a recluster with the same settings").isEqualTo(after2);
+    assertThat(same).as("recluster counts").containsEntry("persons_kept", 4L).containsEntry("persons_merged", 0L)
+        .containsEntry("persons_split", 0L).containsEntry("new_persons", 0L).containsEntry("seq", 3L);
+    // Recluster linking every pair (threshold -1, all pairs): one cluster; it takes the id most of its faces
+    // held (ann's, 6 of 14 faces), the three others are recorded as merged into it.
+    Map<String, Object> one = Recluster.run(spark, root, "re2",
+        GraphClustering.Params.of(-1, 0, false, 2), false);
+    assertThat(persons(root).values()).as("every face in ann's person").containsOnly(ann);
+    assertThat(one).containsEntry("persons_kept", 1L).containsEntry("persons_merged", 3L)
+        .containsEntry("new_persons", 0L);
+    assertThat(sql("SELECT person_id, face_count, merged_into FROM delta.`%s/%s`", root, LibrarySchemas.PERSONS))
+        .as("persons after the merge").containsExactlyInAnyOrder(row(ann, 14L, null), row(bob, 0L, ann),
+            row(cid, 0L, ann), row(after2.get("f-dee-0"), 0L, ann));
   }
 
   @Test
