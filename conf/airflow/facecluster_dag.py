@@ -18,8 +18,9 @@ spark-submit come from SPARK_SUBMIT_ARGS in the workers' environment, as for sub
 
 The run id is the logical date, so retries and backfills replace that day's partitions: no duplicates. With a
 library, a retry of the day (same run id) restores the library to before that day's run and redoes it; the lock
-of the killed attempt is taken over. The recluster runs after the day's run, never beside it. Every
-command line is built by facecluster_commands, which tests check against the job's own parser without Airflow.
+of the killed attempt is taken over; a day that later library runs built on cannot be redone (the job refuses
+it). The recluster runs after the day's run, never beside it. Every command line is built by
+facecluster_commands, which tests check against the job's own parser without Airflow.
 Needs Airflow 2.9+ (@task.bash) or 3.x.
 """
 
