@@ -5,6 +5,7 @@ AirflowDagTest (JUnit) runs them in `mvn test`, and checks the command lines aga
 
 import ast
 import contextlib
+import dataclasses
 import datetime
 import io
 import json
@@ -74,6 +75,83 @@ class EvalCommandTest(unittest.TestCase):
         self.assertEqual([d.weekday() for d in week if c.is_eval_day(d, monday)], [0])
 
 
+LIBRARY = dataclasses.replace(SETTINGS, library="s3a://photos/fc-library")
+
+
+class LibraryTest(unittest.TestCase):
+    def test_no_library_by_default_and_the_run_command_is_unchanged(self):
+        self.assertEqual(c.Settings().library, "")
+        for env in ({}, {"FACECLUSTER_LIBRARY": ""}, {"FACECLUSTER_LIBRARY": "  "}):
+            s = c.Settings.from_env(env)
+            self.assertEqual(s.library, "", env)
+            self.assertNotIn("--library", c.run_argv(DAY, s), env)
+
+    def test_the_run_command_with_a_library(self):
+        self.assertEqual(c.run_argv(DAY, LIBRARY), [
+            "/opt/fc/submit.sh", "run", "--input", "s3a://photos/incoming/dt=2024-03-05/",
+            "--output", "s3a://photos/fc", "--run-id", "2024-03-05", "--conf", "/opt/fc/conf/facecluster.conf",
+            "--library", "s3a://photos/fc-library"])
+        s = c.Settings.from_env({"FACECLUSTER_LIBRARY": "s3a://photos/fc-library", "FACECLUSTER_CONF": "",
+                                 "FACECLUSTER_RUN_OPTIONS": "cluster.knn=20"})
+        self.assertEqual(c.run_argv(DAY, s)[-4:], ["--library", "s3a://photos/fc-library", "--cluster-knn", "20"])
+
+    def test_the_recluster_command(self):
+        self.assertEqual(c.recluster_argv(DAY, LIBRARY), [
+            "/opt/fc/submit.sh", "recluster", "--library", "s3a://photos/fc-library",
+            "--run-id", "recluster-2024-03-05"])
+        self.assertEqual(c.recluster_argv("2024-03-05", LIBRARY), c.recluster_argv(DAY, LIBRARY))
+        self.assertEqual(c.recluster_argv(DAY, LIBRARY, [("cluster.knn", "20")])[-2:], ["--cluster-knn", "20"])
+        self.assertNotIn("--conf", c.recluster_argv(DAY, LIBRARY), "recluster refuses a run's config file")
+        for day in (DAY, datetime.date(1999, 12, 31), datetime.date(2100, 1, 1)):
+            self.assertRegex(c.recluster_argv(day, LIBRARY)[-1], r"^[A-Za-z0-9._-]{1,64}$")
+
+    def test_no_recluster_command_without_a_library(self):
+        with self.assertRaisesRegex(ValueError, "FACECLUSTER_LIBRARY"):
+            c.recluster_argv(DAY, SETTINGS)
+
+    def test_recluster_is_off_by_default(self):
+        week = [DAY + datetime.timedelta(days=i) for i in range(7)]
+        self.assertIsNone(c.Settings().recluster_weekday)
+        for env in ({"FACECLUSTER_LIBRARY": "s3a://photos/fc-library"},
+                    {"FACECLUSTER_LIBRARY": "s3a://photos/fc-library", "FACECLUSTER_RECLUSTER_WEEKDAY": ""}):
+            s = c.Settings.from_env(env)
+            self.assertIsNone(s.recluster_weekday, env)
+            self.assertEqual([d for d in week if c.is_recluster_day(d, s)], [], env)
+        self.assertEqual([d for d in week if c.is_recluster_day(d, LIBRARY)], [])
+
+    def test_once_a_week_on_the_recluster_weekday_and_only_with_a_library(self):
+        week = [DAY + datetime.timedelta(days=i) for i in range(7)]
+        sunday = c.Settings.from_env({"FACECLUSTER_LIBRARY": "s3a://photos/fc-library",
+                                      "FACECLUSTER_RECLUSTER_WEEKDAY": "6"})
+        self.assertEqual(sunday.recluster_weekday, 6)
+        self.assertEqual([d for d in week if c.is_recluster_day(d, sunday)], [datetime.date(2024, 3, 10)])
+        tuesday = dataclasses.replace(LIBRARY, recluster_weekday=1)
+        self.assertEqual([d for d in week if c.is_recluster_day(d, tuesday)], [DAY])
+        self.assertTrue(c.is_recluster_day("2024-03-05", tuesday))
+        no_library = c.Settings.from_env({"FACECLUSTER_RECLUSTER_WEEKDAY": "1"})
+        self.assertEqual(no_library.recluster_weekday, 1)
+        self.assertEqual([d for d in week if c.is_recluster_day(d, no_library)], [], "a weekday without a library")
+
+    def test_a_bad_recluster_weekday_is_refused(self):
+        for bad in (-1, 7):
+            with self.assertRaises(ValueError, msg=bad):
+                c.Settings(recluster_weekday=bad)
+        with self.assertRaises(ValueError):
+            c.Settings.from_env({"FACECLUSTER_RECLUSTER_WEEKDAY": "sunday"})
+
+    def test_cli_prints_the_recluster_command(self):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            c.main(["recluster", "--date", "2024-03-05", "--home", "/opt/fc",
+                    "--library", "s3a://photos/fc-library"])
+        self.assertEqual(json.loads(out.getvalue()), c.recluster_argv(DAY, LIBRARY))
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), self.assertRaises(SystemExit) as exit_:
+            c.main(["recluster", "--date", "2024-03-05", "--library", ""])
+        self.assertEqual(exit_.exception.code, 2)
+        self.assertIn("FACECLUSTER_LIBRARY", err.getvalue())
+
+
 class SettingsAndCliTest(unittest.TestCase):
     def test_settings_from_the_environment(self):
         s = c.Settings.from_env({"FACECLUSTER_HOME": "/srv/fc", "FACECLUSTER_INPUT_ROOT": "hdfs:///in",
@@ -106,14 +184,19 @@ class DagFileTest(unittest.TestCase):
     def test_uses_only_functions_this_module_has(self):
         used = {n.attr for n in ast.walk(self.tree)
                 if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "commands"}
-        self.assertTrue({"run_argv", "eval_lfw_argv", "is_eval_day", "shell_command", "Settings"} <= used, used)
+        self.assertTrue({"run_argv", "eval_lfw_argv", "is_eval_day", "recluster_argv", "is_recluster_day",
+                         "shell_command", "Settings"} <= used, used)
         for name in used:
             self.assertTrue(hasattr(c, name), name)
 
     def test_daily_schedule_and_task_order(self):
         source = ast.unparse(self.tree)
         self.assertRegex(source, r"schedule='@daily'")
-        self.assertIn("run_faces() >> is_eval_day() >> eval_lfw()", source)
+        self.assertIn("faces = run_faces()", source)
+        self.assertIn("faces >> is_eval_day() >> eval_lfw()", source)
+        self.assertIn("faces >> is_recluster_day() >> recluster_library()", source)
+        tasks = {f.name for f in ast.walk(self.tree) if isinstance(f, ast.FunctionDef)}
+        self.assertTrue({"run_faces", "is_eval_day", "eval_lfw", "is_recluster_day", "recluster_library"} <= tasks)
         self.assertTrue(re.search(r"max_active_runs=1", source))
 
 

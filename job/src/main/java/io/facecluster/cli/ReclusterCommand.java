@@ -32,10 +32,10 @@ final class ReclusterCommand {
       out.print(ArgParser.help(USAGE, RunOptions.RECLUSTER));
       return 0;
     }
-    ResolvedConfig c = ResolvedConfig.resolve(RunOptions.RECLUSTER, parsed.values(), parsed.confFile());
+    ResolvedConfig c = config(parsed);
     String library = c.require(RunOptions.LIBRARY);
     String runId = c.get(RunOptions.RUN_ID);
-    runId = runId == null ? "recluster-" + RunOptions.newRunId() : JobConfig.checkRunId(runId);
+    runId = runId == null ? "recluster-" + RunOptions.newRunId() : runId;
     SparkSession spark = RunCommand.session("facecluster recluster " + runId, c.get(RunOptions.MASTER));
     String embedder = Recluster.embedder(spark, library);
     Double threshold = c.get(RunOptions.CLUSTER_THRESHOLD);
@@ -51,6 +51,20 @@ final class ReclusterCommand {
         r.get("new_persons"), r.get("faces_in_new_persons"), r.get("unassigned"), r.get("cluster_ms"),
         r.get("commit_ms"));
     return 0;
+  }
+
+  /**
+   * Everything `recluster` does with its arguments before Spark starts (the Airflow DAG's test calls this too):
+   * the options resolved, --library required, an explicit --run-id checked.
+   */
+  static ResolvedConfig config(ArgParser.Parsed parsed) {
+    ResolvedConfig c = ResolvedConfig.resolve(RunOptions.RECLUSTER, parsed.values(), parsed.confFile());
+    c.require(RunOptions.LIBRARY);
+    String runId = c.get(RunOptions.RUN_ID);
+    if (runId != null) {
+      JobConfig.checkRunId(runId);
+    }
+    return c;
   }
 
   private static double specThreshold(String embedder, String modelsDir) {
