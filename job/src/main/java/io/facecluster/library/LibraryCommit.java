@@ -19,8 +19,6 @@ import org.apache.spark.sql.types.StructType;
  * the last `library_runs` row; the next writer restores them ({@link RunLog#prepare}) before it reads anything.
  */
 final class LibraryCommit {
-  /** Test hook: called after each table's commit with its name (a test fails the run there). */
-  static volatile java.util.function.Consumer<String> afterTable = t -> {};
   /**
    * Tests only: the table after whose commit the driver waits (10 minutes), so that a test can kill its JVM
    * between two commits of a run at a known point; unset in production.
@@ -62,7 +60,6 @@ final class LibraryCommit {
 
   private static void committed(Library lib, String table, long version) {
     LOG.info("library {}: {} committed at version {}", lib.root(), table, version);
-    afterTable.accept(table);
     if (table.equals(lib.spark().sparkContext().getConf().get(PAUSE_AFTER, ""))) {
       LOG.warn("library {}: pausing after {} ({} is set: tests only)", lib.root(), table, PAUSE_AFTER);
       try {

@@ -18,14 +18,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The library's run step on faces with known identities (unit vectors around one random centre per identity,
  * cosine within an identity about 0.8, across about 0): persons created, joined and kept across runs, the
- * leftovers of one run pooled by the next, a rerun of the last run id, a run killed between two table commits.
+ * leftovers of one run pooled by the next, a rerun of the last run id, recluster's id carry-over. (A run killed
+ * between two table commits: run.LibraryRunTest, with a real JVM kill.)
  */
 class PersonLibraryTest extends SparkTestBase {
   static final int DIM = 64;
@@ -46,11 +46,6 @@ class PersonLibraryTest extends SparkTestBase {
 
   @TempDir
   Path tmp;
-
-  @AfterEach
-  void resetHook() {
-    LibraryCommit.afterTable = t -> {};
-  }
 
   /** One photo per face: name "<identity>-<n>.jpg", face_id "f-<identity>-<n>", sha256 "h-<identity>-<n>". */
   record Photo(String identity, int n) {
@@ -175,42 +170,6 @@ class PersonLibraryTest extends SparkTestBase {
     assertThat(sql("SELECT person_id, face_count, merged_into FROM delta.`%s/%s`", root, LibrarySchemas.PERSONS))
         .as("persons after the merge").containsExactlyInAnyOrder(row(ann, 14L, null), row(bob, 0L, ann),
             row(cid, 0L, ann), row(after2.get("f-dee-0"), 0L, ann));
-  }
-
-  @Test
-  void aRunKilledBetweenTwoCommitsIsUndoneAndItsRerunEqualsAnUninterruptedOne() {
-    String root = tmp.resolve("crash").toString();
-    String clean = tmp.resolve("clean").toString();
-    List<Photo> day1 = new ArrayList<>(photos("ann", 0, 4));
-    day1.addAll(photos("cid", 0, 1));
-    List<Photo> day2 = new ArrayList<>(photos("ann", 4, 6));
-    day2.addAll(photos("cid", 1, 3));
-    run(root, "day1", day1);
-    run(clean, "day1", day1);
-    run(clean, "day2", day2);
-    Map<String, String> before = persons(root);
-    Library lib = new Library(spark, root);
-    Map<String, Long> versions = lib.versions();
-
-    LibraryCommit.afterTable = t -> {
-      if (t.equals(LibrarySchemas.FACES)) {
-        throw new IllegalStateException("killed after " + t);
-      }
-    };
-    assertThatThrownBy(() -> run(root, "day2", day2)).hasMessageContaining("killed after library_faces");
-    LibraryCommit.afterTable = t -> {};
-    assertThat(lib.version(LibrarySchemas.FACES)).as("the faces table moved on")
-        .isEqualTo(versions.get(LibrarySchemas.FACES) + 1);
-    assertThat(spark.read().format("delta").load(root + "/" + LibrarySchemas.RUNS).count())
-        .as("no library_runs row for the killed run").isEqualTo(1L);
-
-    Map<String, Object> rerun = run(root, "day2", day2);
-    assertThat(persons(root)).as("rerun after the kill = uninterrupted run").isEqualTo(persons(clean))
-        .isNotEqualTo(before);
-    assertThat(rerun).containsEntry("seq", 2L);
-    List<String> ops = spark.sql("DESCRIBE HISTORY delta.`" + root + "/" + LibrarySchemas.FACES + "`")
-        .orderBy("version").collectAsList().stream().map(r -> r.getString(r.fieldIndex("operation"))).toList();
-    assertThat(ops).as("Delta history of library_faces shows the restore").contains("RESTORE");
   }
 
   static String sha256(String s) {

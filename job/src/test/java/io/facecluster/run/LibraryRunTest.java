@@ -27,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (SIGKILL) between two commits, and the rerun of day 2 gives the library of the uninterrupted run.
  */
 class LibraryRunTest extends SparkTestBase {
-  static final String DAY1 = TestData.sample().resolve("lfw") + "/*/*_000[12].jpg";
-  static final String DAY2 = TestData.sample().toString();
+  static final String DAY2 = SampleLibrary.DAY2;
 
   @TempDir
   static Path tmp;
@@ -39,11 +38,10 @@ class LibraryRunTest extends SparkTestBase {
 
   @BeforeAll
   static void twoDays() throws Exception {
-    lib = tmp.resolve("library");
-    out = tmp.resolve("out");
-    JobRunner.run(DAY1, out.toString(), "--run-id", "day1", "--library", lib.toString());
+    SampleLibrary s = SampleLibrary.get();
+    lib = s.library;
+    out = s.output;
     day1 = summary(out, "day1");
-    JobRunner.run(DAY2, out.toString(), "--run-id", "day2", "--library", lib.toString());
     day2 = summary(out, "day2");
   }
 
@@ -107,9 +105,10 @@ class LibraryRunTest extends SparkTestBase {
 
   @Test
   void aSecondWriterFailsCleanlyAndARunKilledBetweenCommitsIsRedoneWhole() throws Exception {
+    // Day 1's library, copied as day 1 committed it: day 2 is redone on it.
     Path crash = tmp.resolve("crash-library");
     Path crashOut = tmp.resolve("crash-out");
-    JobRunner.run(DAY1, crashOut.toString(), "--run-id", "day1", "--library", crash.toString());
+    SampleLibrary.copy(SampleLibrary.get().afterDay1, crash);
     try (ChildJob child = ChildJob.run(tmp.resolve("day2-child.log"),
         List.of("-Dspark.facecluster.test.pause-after-library-table=" + LibrarySchemas.FACES),
         "--input", DAY2, "--output", crashOut.toString(), "--run-id", "day2", "--library", crash.toString())) {
