@@ -73,4 +73,18 @@ public final class TestData {
     }
     return p;
   }
+
+  /** A recursive copy of a folder (inputs assembled from the sample; a local Delta table at one version). */
+  public static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
 }

@@ -22,6 +22,7 @@ public final class Library {
   static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
   /** A table's version before its first commit. */
   public static final long ABSENT = -1;
+  private static final java.util.regex.Pattern COMMIT = java.util.regex.Pattern.compile("(\\d{20})\\.json");
 
   private final SparkSession spark;
   private final String root;
@@ -60,7 +61,7 @@ public final class Library {
   }
 
   public boolean exists(String table) {
-    return DeltaTable.isDeltaTable(spark, path(table));
+    return version(table) != ABSENT;
   }
 
   /**
@@ -76,12 +77,29 @@ public final class Library {
     return spark.read().format("delta").option("versionAsOf", v).load(path(table));
   }
 
-  /** The table's current Delta version, or {@link #ABSENT}. */
+  /**
+   * The table's current Delta version, or {@link #ABSENT}: the highest commit file `_delta_log/<n>.json`. Read
+   * from the listing, not from `history()`, which runs a Spark job; a commit file is written whole (Delta's
+   * put-if-absent), and Delta's log cleanup never removes the newest one.
+   */
   public long version(String table) {
-    if (!exists(table)) {
-      return ABSENT;
+    Path log = new Path(path(table), "_delta_log");
+    try {
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(log)) {
+        return ABSENT;
+      }
+      long max = ABSENT;
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
+        java.util.regex.Matcher m = COMMIT.matcher(f.getPath().getName());
+        if (m.matches()) {
+          max = Math.max(max, Long.parseLong(m.group(1)));
+        }
+      }
+      return max;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + log + ": " + e.getMessage(), e);
     }
-    return DeltaTable.forPath(spark, path(table)).history(1).first().getLong(0);
   }
 
   /** Every table's current version, in commit order. */
@@ -99,20 +117,22 @@ public final class Library {
    */
   void restore(String table, long version) {
     long now = version(table);
-    if (now == version) {
-      return;
-    }
     if (version == ABSENT) {
+      // Also a folder with data files but no commit yet (a run killed inside its first write of the table).
       Path p = new Path(path(table));
       try {
         FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        fs.delete(p, true);
+        if (fs.exists(p)) {
+          fs.delete(p, true);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot remove the half-created table " + p + ": " + e.getMessage(), e);
       }
       return;
     }
-    DeltaTable.forPath(spark, path(table)).restoreToVersion(version);
+    if (now != version) {
+      DeltaTable.forPath(spark, path(table)).restoreToVersion(version);
+    }
   }
 
   public static StructType schema(String table) {

@@ -3,6 +3,10 @@ package io.facecluster.library;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.facecluster.cluster.GraphClustering;
@@ -138,21 +142,30 @@ public final class LibraryRun implements AutoCloseable {
     Dataset<Row> personRows = keep(PersonRows.of(touched, after, persons, runId));
     cached.add(a);
 
+    // Two passes over the changed faces and the library after the run, not one count per number.
+    Row c = changed.agg(
+        sum(when(col("run_id").equalTo(runId), 1).otherwise(0)).as("faces_added"),
+        sum(when(col("run_id").equalTo(runId).and(col("person_id").isNotNull()).and(not(col("is_new"))), 1)
+            .otherwise(0)).as("joined_existing"),
+        countDistinct(when(col("is_new"), col("person_id"))).as("new_persons"),
+        sum(when(col("is_new"), 1).otherwise(0)).as("faces_in_new_persons"),
+        sum(when(col("reason").equalTo(PersonAssignment.AMBIGUOUS), 1).otherwise(0)).as("ambiguous")).first();
+    Row l = after.agg(count(lit(1)).as("faces"), sum(when(col("person_id").isNull(), 1).otherwise(0)).as("none"))
+        .first();
     counts = new LinkedHashMap<>();
     counts.put("images_added", newImages.count());
-    counts.put("images_known", images.filter(col("status").equalTo("known")).count());
-    counts.put("faces_added", added.count());
-    counts.put("joined_existing", added.filter(col("person_id").isNotNull().and(col("is_new").equalTo(false)))
-        .count());
-    counts.put("new_persons", changed.filter(col("is_new")).select("person_id").distinct().count());
-    counts.put("faces_in_new_persons", changed.filter(col("is_new")).count());
-    counts.put("unassigned", after.filter(col("person_id").isNull()).count());
-    counts.put("ambiguous", changed.filter(col("reason").equalTo(PersonAssignment.AMBIGUOUS)).count());
+    counts.put("images_known", images.filter(col("status").equalTo(Schemas.KNOWN)).count());
+    counts.put("faces_added", longOf(c, 0));
+    counts.put("joined_existing", longOf(c, 1));
+    counts.put("new_persons", longOf(c, 2));
+    counts.put("faces_in_new_persons", longOf(c, 3));
+    counts.put("unassigned", longOf(l, 1));
+    counts.put("ambiguous", longOf(c, 4));
     counts.put("persons_kept", 0L);
     counts.put("persons_merged", 0L);
     counts.put("persons_split", 0L);
-    counts.put("library_faces", after.count());
-    counts.put("library_persons", persons.count() + (long) counts.get("new_persons"));
+    counts.put("library_faces", longOf(l, 0));
+    counts.put("library_persons", persons.count() + longOf(c, 2));
     counts.put("match_ms", ((Number) r.stats().get("match_ms")).longValue());
     counts.put("cluster_ms", ((Number) r.stats().get("cluster_ms")).longValue());
     LOG.info("library {}: run {}: {}", lib.root(), runId, counts);
@@ -202,6 +215,11 @@ public final class LibraryRun implements AutoCloseable {
     v.put("versions_after", after);
     LibraryCommit.appendRun(lib, LibraryCommit.runRow(v));
     return v;
+  }
+
+  /** A count of an aggregate row (sum over no rows is null). */
+  private static long longOf(Row r, int i) {
+    return r.isNullAt(i) ? 0 : ((Number) r.get(i)).longValue();
   }
 
   private Dataset<Row> keep(Dataset<Row> rows) {

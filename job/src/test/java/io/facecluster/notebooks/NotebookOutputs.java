@@ -58,7 +58,7 @@ final class NotebookOutputs extends SparkTestBase { // for SparkTestBase's row c
     dir = Files.createTempDirectory("facecluster-notebooks");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
     Path input = dir.resolve("input");
-    copyTree(TestData.sample(), input);
+    TestData.copyTree(TestData.sample(), input);
     Files.createDirectories(input.resolve("bad"));
     Files.write(input.resolve("bad/empty.jpg"), new byte[0]);
     Files.writeString(input.resolve("bad/notes.jpg"), "minutes of the meeting\n", StandardCharsets.UTF_8);
@@ -127,18 +127,6 @@ final class NotebookOutputs extends SparkTestBase { // for SparkTestBase's row c
     return image.getWidth() == size && image.getHeight() == size;
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
-  }
 
   private static void deleteTree(Path root) {
     try (Stream<Path> files = Files.walk(root)) {

@@ -113,7 +113,7 @@ class ReportPageTest extends SparkTestBase {
   @Test
   void evalClustersReportShowsTheEvaluationAndEscapesFileNames() throws Exception {
     Path input = tmp.resolve("labelled");
-    copyTree(TestData.sample().resolve("lfw"), input);
+    TestData.copyTree(TestData.sample().resolve("lfw"), input);
     String hostile = "<script>alert('x&y')<script>.jpg";
     Files.writeString(input.resolve(hostile), "not an image");
     Path out = tmp.resolve("ec");
@@ -227,16 +227,4 @@ class ReportPageTest extends SparkTestBase {
     return new int[] {(v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff};
   }
 
-  private static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
 }

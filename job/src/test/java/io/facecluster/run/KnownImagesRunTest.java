@@ -50,7 +50,7 @@ class KnownImagesRunTest extends SparkTestBase {
   @BeforeAll
   static void runTwice() throws Exception {
     in = tmp.resolve("in");
-    copyTree(TestData.sample(), in);
+    TestData.copyTree(TestData.sample(), in);
     out = tmp.resolve("out");
     JobRunner.run(in.toString(), out.toString(), "--run-id", "first", "--input-images-per-partition", "4");
 
@@ -169,16 +169,4 @@ class KnownImagesRunTest extends SparkTestBase {
     return m;
   }
 
-  static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
 }

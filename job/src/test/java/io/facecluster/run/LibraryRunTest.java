@@ -108,7 +108,7 @@ class LibraryRunTest extends SparkTestBase {
     // Day 1's library, copied as day 1 committed it: day 2 is redone on it.
     Path crash = tmp.resolve("crash-library");
     Path crashOut = tmp.resolve("crash-out");
-    SampleLibrary.copy(SampleLibrary.get().afterDay1, crash);
+    TestData.copyTree(SampleLibrary.get().afterDay1, crash);
     try (ChildJob child = ChildJob.run(tmp.resolve("day2-child.log"),
         List.of("-Dspark.facecluster.test.pause-after-library-table=" + LibrarySchemas.FACES),
         "--input", DAY2, "--output", crashOut.toString(), "--run-id", "day2", "--library", crash.toString())) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * The README's two-day person library of the bundled sample, built once per test JVM and shared by the tests
@@ -34,7 +33,7 @@ public final class SampleLibrary {
       try {
         SampleLibrary s = new SampleLibrary(Files.createTempDirectory("facecluster-sample-library"));
         JobRunner.run(DAY1, s.output.toString(), "--run-id", "day1", "--library", s.library.toString());
-        copy(s.library, s.afterDay1);
+        TestData.copyTree(s.library, s.afterDay1);
         JobRunner.run(DAY2, s.output.toString(), "--run-id", "day2", "--library", s.library.toString());
         built = s;
       } catch (IOException e) {
@@ -44,17 +43,4 @@ public final class SampleLibrary {
     return built;
   }
 
-  /** A recursive copy of a folder. */
-  public static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
 }
