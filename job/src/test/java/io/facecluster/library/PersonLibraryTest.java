@@ -172,6 +172,32 @@ class PersonLibraryTest extends SparkTestBase {
             row(cid, 0L, ann), row(after2.get("f-dee-0"), 0L, ann));
   }
 
+  /** The same two days on s3a:// (S3Proxy 4.1.0, the deployed S3A settings): the same persons and counts. */
+  @Test
+  void onS3aTheSameDaysGiveTheSamePersons() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createDirectories(tmp.resolve("s3"));
+    try (io.facecluster.io.S3ProxyServer s3 = io.facecluster.io.S3ProxyServer.start(dir, "lib")) {
+      org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+      io.facecluster.io.S3ProxyServer.configureBucket(conf, "lib", s3.port());
+      io.facecluster.io.S3ProxyServer.applySparkDefaults(conf, "lib");
+      String root = "s3a://lib/people";
+      List<Photo> day1 = new ArrayList<>(photos("ann", 0, 4));
+      day1.addAll(photos("cid", 0, 1));
+      List<Photo> day2 = new ArrayList<>(photos("ann", 4, 6));
+      day2.addAll(photos("cid", 1, 2));
+      run(root, "day1", day1);
+      Map<String, Object> r2 = run(root, "day2", day2);
+      String ann = "p-" + sha256("f-ann-0").substring(0, 16);
+      String cid = "p-" + sha256("f-cid-0").substring(0, 16);
+      assertThat(persons(root)).as("s3a library after two days")
+          .containsEntry("f-ann-5", ann).containsEntry("f-cid-0", cid).containsEntry("f-cid-1", cid).hasSize(8);
+      assertThat(r2).containsEntry("joined_existing", 2L).containsEntry("new_persons", 1L).containsEntry("seq", 2L);
+      assertThat(s3.keys("lib", "people/")).as("objects under the library: no lock left")
+          .noneMatch(k -> k.contains(LibraryLock.NAME))
+          .anyMatch(k -> k.startsWith("people/" + LibrarySchemas.RUNS + "/_delta_log/00000000000000000001.json"));
+    }
+  }
+
   static String sha256(String s) {
     try {
       return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
