@@ -50,8 +50,8 @@ class NotebookSqlTest extends SparkTestBase {
   void everyNoteIsZeppelinJsonWithSqlToRun() {
     assertThat(out.notes).as("notes in notebooks/").extracting(ZeppelinNote::name).containsExactly(
         "facecluster/1. Run overview", "facecluster/2. Cluster browser", "facecluster/3. Verification results",
-        "facecluster/4. Who is this face like");
-    int[] minimumSql = {10, 7, 11, 5};
+        "facecluster/4. Who is this face like", "facecluster/5. Persons");
+    int[] minimumSql = {10, 7, 11, 5, 14};
     for (int i = 0; i < out.notes.size(); i++) {
       ZeppelinNote note = out.notes.get(i);
       String n = note.file().getFileName().toString();
