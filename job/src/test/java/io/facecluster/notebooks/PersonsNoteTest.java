@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.tables.DeltaTable;
 import io.facecluster.TestData;
-import io.facecluster.cli.JobRunner;
 import io.facecluster.cluster.GraphClustering;
 import io.facecluster.library.Recluster;
 import io.facecluster.output.LibrarySchemas;
@@ -57,11 +56,10 @@ class PersonsNoteTest extends SparkTestBase {
 
   @BeforeAll
   static void twoDays() throws Exception {
-    lib = tmp.resolve("library");
-    Path out = tmp.resolve("out");
-    JobRunner.run(TestData.sample().resolve("lfw") + "/*/*_000[12].jpg", out.toString(), "--run-id", "day1",
-        "--library", lib.toString());
-    JobRunner.run(TestData.sample().toString(), out.toString(), "--run-id", "day2", "--library", lib.toString());
+    // The suite's one two-day sample library (built once per JVM; this test only reads it, and copies it to change).
+    io.facecluster.run.SampleLibrary sample = io.facecluster.run.SampleLibrary.get();
+    lib = sample.library;
+    Path out = sample.output;
     for (String day : List.of("day1", "day2")) {
       committed.put(day, new ObjectMapper().readTree(out.resolve("runs/run_id=" + day + "/summary.json").toFile())
           .get("library"));
