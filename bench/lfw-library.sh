@@ -4,7 +4,8 @@
 # graph clustering of the same faces; id stability per day; then `recluster` and its id carry-over. The code is
 # job/src/test/java/io/facecluster/library/LfwLibraryBench.java (a JUnit class outside surefire's patterns, so
 # that it runs the job in the test JVM with the suite's Delta settings). Prints "lfwlib: " lines and writes them
-# to <work-dir>/results.txt. About an hour on 2 cores.
+# to <work-dir>/results.txt. About an hour on 2 cores. LfwLibraryBench#evaluateAgain repeats only the scoring and
+# the recluster on the library a run of this script left (docs/library.md).
 # Usage: bench/lfw-library.sh [work-dir] [days-dir]
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,7 +15,7 @@ cd "$HERE"
 [ -d "$DAYS/dt=day5" ] || bash bench/lfw-days.sh "$DAYS"
 rm -rf "$WORK"
 mkdir -p "$WORK"
-mvn -B -pl job -am test -Dtest=LfwLibraryBench -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -pl job -am test -Dtest='LfwLibraryBench#fiveDaysIntoOneLibrary' -Dsurefire.failIfNoSpecifiedTests=false \
   -Dlfwlib.dir="$WORK" -Dlfwlib.days="$DAYS" 2>&1 | tee "$WORK/bench.log" \
   | grep -E '^lfwlib: |Tests run:|FAIL|ERROR\]' || true
 grep -q 'Tests run: 1, Failures: 0, Errors: 0' "$WORK/bench.log"
