@@ -101,6 +101,12 @@ class LibraryRunTest extends SparkTestBase {
         + "AND face_id IN (SELECT face_id FROM parquet.`%1$s/faces` WHERE run_id = 'day2' AND path LIKE '%%/lfw/%%')",
         out).get(0)).as("day 2's clusters rows of LFW faces carry their person_id").containsExactly(10L, 10L);
     assertThat(lib.resolve(LibraryLock.NAME)).as("the lock is released").doesNotExist();
+    String report = Files.readString(out.resolve("runs/run_id=day2/report.html"));
+    assertThat(report).as("day 2's report: the library section with the committed numbers")
+        .contains("Person library")
+        .contains("id=\"count-joined existing\"><b>10</b>")
+        .contains("id=\"count-new persons\"><b>0</b>")
+        .contains("id=\"count-unassigned\"><b>6</b>");
   }
 
   @Test
