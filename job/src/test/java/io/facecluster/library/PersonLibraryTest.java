@@ -155,6 +155,17 @@ class PersonLibraryTest extends SparkTestBase {
     assertThatThrownBy(() -> run(root, "day1", day1)).as("an older run id")
         .isInstanceOf(LibraryException.class).hasMessageContaining("only the last run can be run again");
 
+    // Another embedder is refused before anything is written; a stale lock of another run id needs the unlock.
+    assertThatThrownBy(() -> LibraryRun.open(spark, root, "day3", "other-model", "sha-other"))
+        .isInstanceOf(LibraryException.class).hasMessageContaining("holds embeddings of 'synthetic'");
+    LibraryLock.acquire(spark.sparkContext().hadoopConfiguration(), root, "ghost");
+    assertThatThrownBy(() -> LibraryRun.open(spark, root, "day3", "synthetic", "sha-synthetic"))
+        .isInstanceOf(LibraryLockedException.class).hasMessageContaining("ghost");
+    LibraryRun.open(spark, root, "day3", "synthetic", "sha-synthetic", true).close();
+    assertThat(LibraryLock.holder(spark.sparkContext().hadoopConfiguration(), root)).as("lock after unlock + close")
+        .isEmpty();
+    assertThat(persons(root)).as("nothing changed by the refusals").isEqualTo(after2);
+
     // Recluster with the same settings: the same four persons, every id carried over.
     Map<String, Object> same = Recluster.run(spark, root, "re1", PARAMS, false);
     assertThat(persons(root)).as("after a recluster with the same settings").isEqualTo(after2);
