@@ -66,7 +66,7 @@ class LibraryRunTest extends SparkTestBase {
   }
 
   @Test
-  void dayOneMakesFivePersonsAndDayTwoJoinsThemSkippingKnownImages() {
+  void dayOneMakesFivePersonsAndDayTwoJoinsThemSkippingKnownImages() throws Exception {
     JsonNode l1 = day1.get("library");
     assertThat(day1.get("counts").get("files").asLong()).as("day 1 files").isEqualTo(10);
     assertThat(l1.get("faces_added").asLong()).as("day 1 faces added: 10 portraits, 1 in a background")
