@@ -96,8 +96,8 @@ public final class CrossKnn {
   /** Every query block against every base block: queries x base dot products. */
   static JavaPairRDD<Long, Neighbours> exact(JavaRDD<FaceVector> queries, JavaRDD<FaceVector> base, long queryCount,
       long baseCount, int blockSize, int k, float threshold) {
-    JavaRDD<VectorBlock> qb = blocks(queries, queryCount, blockSize);
-    JavaRDD<VectorBlock> bb = blocks(base, baseCount, blockSize);
+    JavaRDD<VectorBlock> qb = ExactKnn.blocks(queries, queryCount, blockSize).map(Tuple2::_2);
+    JavaRDD<VectorBlock> bb = ExactKnn.blocks(base, baseCount, blockSize).map(Tuple2::_2);
     return qb.cartesian(bb)
         .flatMapToPair(p -> {
           List<Tuple2<Long, Neighbours>> out = new ArrayList<>();
@@ -105,17 +105,6 @@ public final class CrossKnn {
           return out.iterator();
         })
         .reduceByKey(Neighbours::merge);
-  }
-
-  private static JavaRDD<VectorBlock> blocks(JavaRDD<FaceVector> faces, long count, int blockSize) {
-    int blocks = (int) Math.max(1, (count + blockSize - 1) / blockSize);
-    return faces.mapToPair(f -> new Tuple2<>((int) Math.floorMod(f.id, (long) blocks), f))
-        .groupByKey(blocks)
-        .map(g -> {
-          List<FaceVector> rows = new ArrayList<>();
-          g._2().forEach(rows::add);
-          return VectorBlock.of(rows);
-        });
   }
 
   /** Base faces in their nearest cell, queries in their `probes` nearest cells; exact search inside a cell. */

@@ -19,15 +19,7 @@ public final class ExactKnn {
   /** Each face's best `k` neighbours with similarity >= threshold (faces without any are left out). */
   public static JavaPairRDD<Long, Neighbours> search(JavaRDD<FaceVector> faces, long count, int blockSize, int k,
       float threshold) {
-    int blocks = (int) Math.max(1, (count + blockSize - 1) / blockSize);
-    JavaRDD<Tuple2<Integer, VectorBlock>> byBlock = faces
-        .mapToPair(f -> new Tuple2<>((int) Math.floorMod(f.id, (long) blocks), f))
-        .groupByKey(blocks)
-        .map(g -> {
-          List<FaceVector> rows = new ArrayList<>();
-          g._2().forEach(rows::add);
-          return new Tuple2<>(g._1(), VectorBlock.of(rows));
-        });
+    JavaRDD<Tuple2<Integer, VectorBlock>> byBlock = blocks(faces, count, blockSize);
     // Both sides of the cartesian read the grouped shuffle output; nothing is recomputed from the vectors.
     return byBlock.cartesian(byBlock)
         .filter(p -> p._1()._1() <= p._2()._1())
@@ -43,6 +35,19 @@ public final class ExactKnn {
           return out.iterator();
         })
         .reduceByKey(Neighbours::merge);
+  }
+
+  /** The faces in about count / blockSize blocks by vertex id, each with its block number. */
+  static JavaRDD<Tuple2<Integer, VectorBlock>> blocks(JavaRDD<FaceVector> faces, long count, int blockSize) {
+    int blocks = (int) Math.max(1, (count + blockSize - 1) / blockSize);
+    return faces
+        .mapToPair(f -> new Tuple2<>((int) Math.floorMod(f.id, (long) blocks), f))
+        .groupByKey(blocks)
+        .map(g -> {
+          List<FaceVector> rows = new ArrayList<>();
+          g._2().forEach(rows::add);
+          return new Tuple2<>(g._1(), VectorBlock.of(rows));
+        });
   }
 
   static void emit(VectorBlock queries, VectorBlock data, int k, float threshold,

@@ -121,15 +121,8 @@ public final class PersonAssignment {
             max(when(col("rank").equalTo(2), col("n"))).as("n2"))
         .select(col("cluster_id"), when(col("n2").isNull().or(col("n1").gt(col("n2"))), col("winner")).as("winner"),
             col("n2").isNotNull().and(col("n1").equalTo(col("n2"))).as("tie"));
-    // A new person's id: from its component's smallest face_id; one already issued (possible only after a
-    // recluster or correction freed that face) takes the run id into the hash instead.
-    Dataset<Row> seeds = members.filter(col("cluster_id").notEqual(GraphClustering.NOISE))
-        .groupBy("cluster_id").agg(min("face_id").as("seed"))
-        .withColumn("candidate", personId(col("seed")));
-    Dataset<Row> taken = personIds.select(col("person_id").as("candidate")).withColumn("taken", lit(true));
-    Dataset<Row> newIds = seeds.join(taken, "candidate", "left")
-        .select(col("cluster_id"), when(col("taken").isNull(), col("candidate"))
-            .otherwise(personId(concat(col("seed"), lit("/" + runId)))).as("new_id"));
+    Dataset<Row> newIds = newIds(members.filter(col("cluster_id").notEqual(GraphClustering.NOISE))
+        .groupBy("cluster_id").agg(min("face_id").as("seed")), personIds, runId);
     Dataset<Row> joined = members.join(winners, "cluster_id", "left").join(newIds, "cluster_id", "left");
     Column noise = col("cluster_id").equalTo(GraphClustering.NOISE);
     Column person = when(direct, col("match"))
@@ -148,6 +141,18 @@ public final class PersonAssignment {
         .and(coalesce(col("tie"), lit(false)).equalTo(false));
     return joined.select(col("face_id"), person.cast("string").as("person_id"), reason.cast("string").as("reason"),
         isNew.as("is_new"));
+  }
+
+  /**
+   * cluster_id, seed (its smallest face_id) -> cluster_id, new_id: `p-` + sha256 of the seed; an id already
+   * issued (possible only after a recluster or correction freed that face) takes the run id into the hash
+   * instead, so that ids are never reused.
+   */
+  static Dataset<Row> newIds(Dataset<Row> seeds, Dataset<Row> personIds, String runId) {
+    Dataset<Row> taken = personIds.select(col("person_id").as("candidate")).withColumn("taken", lit(true));
+    return seeds.withColumn("candidate", personId(col("seed"))).join(taken, "candidate", "left")
+        .select(col("cluster_id"), when(col("taken").isNull(), col("candidate"))
+            .otherwise(personId(concat(col("seed"), lit("/" + runId)))).as("new_id"));
   }
 
   /** `p-` and the first 16 hex digits of sha256 of the seed. */

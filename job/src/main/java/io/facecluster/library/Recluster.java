@@ -111,19 +111,14 @@ public final class Recluster {
       }
       carried.add(RowFactory.create(c.getLong(0), best));
     }
+    Dataset<Row> seeds = spark.createDataFrame(sizes, DataTypes.createStructType(List.of(
+        DataTypes.createStructField("cluster_id", DataTypes.LongType, false),
+        DataTypes.createStructField("n", DataTypes.LongType, false),
+        DataTypes.createStructField("seed", DataTypes.StringType, false)))).select("cluster_id", "seed");
     Dataset<Row> ids = spark.createDataFrame(carried, CARRIED)
-        .join(spark.createDataFrame(sizes, DataTypes.createStructType(List.of(
-            DataTypes.createStructField("cluster_id", DataTypes.LongType, false),
-            DataTypes.createStructField("n", DataTypes.LongType, false),
-            DataTypes.createStructField("seed", DataTypes.StringType, false)))), "cluster_id");
-    Dataset<Row> issued = persons.select(col("person_id").as("candidate")).withColumn("clash", lit(true));
-    ids = ids.withColumn("candidate", PersonAssignment.personId(col("seed")))
-        .join(issued, "candidate", "left")
+        .join(PersonAssignment.newIds(seeds, persons, runId), "cluster_id")
         .select(col("cluster_id"), col("carried"),
-            when(col("carried").isNotNull(), col("carried"))
-                .when(col("clash").isNull(), col("candidate"))
-                .otherwise(PersonAssignment.personId(org.apache.spark.sql.functions.concat(col("seed"),
-                    lit("/" + runId)))).as("new_person"));
+            org.apache.spark.sql.functions.coalesce(col("carried"), col("new_id")).as("new_person"));
 
     Dataset<Row> placed = members.join(ids, "cluster_id", "left").select(col("face_id"),
         when(col("assignment").equalTo(LibrarySchemas.USER), col("person_id")).otherwise(col("new_person"))
@@ -172,7 +167,6 @@ public final class Recluster {
             DataTypes.createStructField("merged_to", DataTypes.StringType, false)))), "person_id", "left")
         .withColumn("merged_into", org.apache.spark.sql.functions.coalesce(col("merged_to"), col("merged_into")))
         .drop("merged_to");
-    // A person whose faces did not move keeps its updated_run: only what changed is stamped with this run.
     long oldPersons = persons.filter(col("face_count").gt(0)).count();
     long newIds = after.filter(col("person_id").isNotNull()).select("person_id").distinct().except(
         persons.select("person_id")).count();
