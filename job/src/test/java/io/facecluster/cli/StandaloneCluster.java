@@ -11,8 +11,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +30,7 @@ final class StandaloneCluster implements AutoCloseable {
   private final Path dir;
   private final List<Process> workers = new ArrayList<>();
   private final List<Path> workDirs = new ArrayList<>();
+  private final Map<Process, Path> logs = new HashMap<>();
   private final Thread shutdownHook = new Thread(this::close, "standalone-cluster-stop");
   private Process master;
   private Path sparkHome;
@@ -70,7 +73,9 @@ final class StandaloneCluster implements AutoCloseable {
     while (aliveWorkers() < count) {
       for (Process p : all()) {
         if (!p.isAlive()) {
-          throw new IllegalStateException("a Spark daemon exited with " + p.exitValue() + "; logs in " + dir);
+          // The log's end goes into the message: on CI the folder is gone by the time anyone reads the report.
+          throw new IllegalStateException("a Spark daemon exited with " + p.exitValue() + "; logs in " + dir
+              + "; the end of " + logs.get(p) + ":\n" + tail(logs.get(p), 40));
         }
       }
       if (System.nanoTime() > deadline) {
@@ -102,8 +107,8 @@ final class StandaloneCluster implements AutoCloseable {
         .filter(a -> a.startsWith("--add-opens")).forEach(cmd::add);
     cmd.addAll(List.of("-cp", sparkHome.resolve("jars") + "/*", mainClass));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".log").toFile());
+    Path log = dir.resolve(name + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     // Workers build their executors' command from SPARK_HOME (jars/*) and the Scala version.
     pb.environment().put("SPARK_HOME", sparkHome.toString());
     pb.environment().put("SPARK_SCALA_VERSION",
@@ -112,7 +117,18 @@ final class StandaloneCluster implements AutoCloseable {
     // Executors' scratch space (fetched jars, shuffle files) stays in this cluster's folder.
     pb.environment().put("SPARK_LOCAL_DIRS", dir.resolve("local").toString());
     pb.environment().remove("SPARK_CONF_DIR");
-    return pb.start();
+    Process p = pb.start();
+    logs.put(p, log);
+    return p;
+  }
+
+  private static String tail(Path log, int lines) {
+    try {
+      List<String> all = Files.readAllLines(log);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
   }
 
   private int aliveWorkers() {
