@@ -20,7 +20,7 @@ import scala.reflect.ClassTag$;
  * edges grouped by source, then by destination, then by source again, leave a graph of short paths between
  * roots, so GraphX's label propagation needs a few supersteps over about one edge per face, instead of tens of
  * supersteps over k edges per face (measured at a million faces: GraphX alone on the kNN edges did not finish
- * in 5 minutes; docs/benchmarks.md).
+ * in 5 minutes; docs/benchmarks.md). Small contracted graphs skip GraphX: see {@link #LOCAL_MAX_EDGES}.
  */
 final class Components {
   private static final ClassTag<Object> OBJ = ClassTag$.MODULE$.apply(Object.class);
@@ -28,9 +28,33 @@ final class Components {
 
   private Components() {}
 
+  /**
+   * Contracted edges up to this many are joined on the driver (a union-find over a hash map, about 100 bytes a
+   * vertex; the roots go back out as two sorted long arrays), beyond it by GraphX. Both label a vertex with the smallest id of its component. GraphX's supersteps
+   * are Spark jobs of their own: on the small graphs of daily runs and of the library's pools they were most of
+   * the clustering's time (thread samples of GraphClusteringDeterminismTest: 55 of 80 in Pregel).
+   */
+  static final long LOCAL_MAX_EDGES = 200_000;
+
   static JavaPairRDD<Long, Long> of(JavaRDD<Long> vertexIds, JavaRDD<Edge<Double>> edges, int maxIter) {
+    return of(vertexIds, edges, maxIter, LOCAL_MAX_EDGES);
+  }
+
+  static JavaPairRDD<Long, Long> of(JavaRDD<Long> vertexIds, JavaRDD<Edge<Double>> edges, int maxIter,
+      long localMaxEdges) {
+    JavaRDD<Edge<Double>> stars = contract(edges, ROUNDS).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    JavaPairRDD<Long, Long> out = stars.count() <= localMaxEdges
+        ? onDriver(vertexIds, stars)
+        : withGraphX(vertexIds, stars, maxIter);
+    out.count();
+    stars.unpersist(false);
+    return out;
+  }
+
+  private static JavaPairRDD<Long, Long> withGraphX(JavaRDD<Long> vertexIds, JavaRDD<Edge<Double>> stars,
+      int maxIter) {
     JavaRDD<Tuple2<Object, Object>> vertices = vertexIds.map(id -> new Tuple2<>(id, (Object) id));
-    Graph<Object, Double> graph = Graph.apply(vertices.rdd(), contract(edges, ROUNDS).rdd(), (Object) 0L,
+    Graph<Object, Double> graph = Graph.apply(vertices.rdd(), stars.rdd(), (Object) 0L,
         StorageLevel.MEMORY_AND_DISK(), StorageLevel.MEMORY_AND_DISK(), OBJ, DBL);
     Graph<Object, Double> cc = ConnectedComponents.run(graph, maxIter, OBJ, DBL);
     JavaPairRDD<Long, Long> out = cc.vertices().toJavaRDD()
@@ -40,6 +64,27 @@ final class Components {
     cc.unpersist(false);
     graph.unpersist(false);
     return out;
+  }
+
+  /** The stars' pairs to the driver, one union-find there, each vertex's root broadcast as sorted arrays. */
+  private static JavaPairRDD<Long, Long> onDriver(JavaRDD<Long> vertexIds, JavaRDD<Edge<Double>> stars) {
+    java.util.HashMap<Long, Long> parent = new java.util.HashMap<>();
+    for (long[] e : stars.map(e -> new long[] {e.srcId(), e.dstId()}).collect()) {
+      union(parent, e[0], e[1]);
+    }
+    long[] vertex = new long[parent.size()];
+    long[] rootOf = new long[parent.size()];
+    int n = 0;
+    for (Long v : new java.util.TreeSet<>(parent.keySet())) {
+      vertex[n] = v;
+      rootOf[n++] = root(parent, v);
+    }
+    org.apache.spark.broadcast.Broadcast<long[][]> roots = org.apache.spark.api.java.JavaSparkContext
+        .fromSparkContext(vertexIds.context()).broadcast(new long[][] {vertex, rootOf});
+    return vertexIds.mapToPair(id -> {
+      int i = java.util.Arrays.binarySearch(roots.value()[0], id);
+      return new Tuple2<>(id, i >= 0 ? roots.value()[1][i] : id); // a vertex without edges is its own component
+    }).persist(StorageLevel.MEMORY_AND_DISK_SER());
   }
 
   static final int ROUNDS = 3;
@@ -65,12 +110,7 @@ final class Components {
       java.util.HashMap<Long, Long> parent = new java.util.HashMap<>();
       while (it.hasNext()) {
         Edge<Double> e = it.next();
-        long a = root(parent, e.srcId());
-        long b = root(parent, e.dstId());
-        if (a != b) {
-          // The smaller id becomes the root: roots are then the local minimum, as GraphX's labels are.
-          parent.put(Math.max(a, b), Math.min(a, b));
-        }
+        union(parent, e.srcId(), e.dstId());
       }
       java.util.List<Edge<Double>> out = new java.util.ArrayList<>();
       for (Long v : parent.keySet()) {
@@ -81,6 +121,15 @@ final class Components {
       }
       return out.iterator();
     });
+  }
+
+  /** Joins the sets of a and b; the smaller root becomes the root: roots are the minimum, as GraphX's labels. */
+  private static void union(java.util.HashMap<Long, Long> parent, long a, long b) {
+    long ra = root(parent, a);
+    long rb = root(parent, b);
+    if (ra != rb) {
+      parent.put(Math.max(ra, rb), Math.min(ra, rb));
+    }
   }
 
   /** Root of v with path halving; an unseen vertex is its own root (and is recorded). */

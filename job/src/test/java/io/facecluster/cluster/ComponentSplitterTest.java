@@ -65,6 +65,43 @@ class ComponentSplitterTest extends SparkTestBase {
   }
 
   @Test
+  void driverAndGraphXGiveTheSameLabels() {
+    // 3,000 vertices, 2,400 random edges in 4 partitions: many components of all sizes, chains and cycles.
+    java.util.Random rnd = new java.util.Random(5);
+    double[][] raw = new double[2400][];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = new double[] {rnd.nextInt(3000), rnd.nextInt(3000), 0.9};
+    }
+    JavaRDD<Edge<Double>> e = edges(raw).repartition(4);
+    Map<Long, Long> local = new TreeMap<>(Components.of(vertices(3000), e, 40).collectAsMap());
+    Map<Long, Long> graphx = new TreeMap<>(Components.of(vertices(3000), e, 40, 0).collectAsMap());
+    assertThat(local).as("labels on the driver").hasSize(3000).isEqualTo(graphx);
+    // Labels are the smallest vertex of each component, by an independent union-find over the raw edges.
+    int[] parent = new int[3000];
+    for (int v = 0; v < parent.length; v++) {
+      parent[v] = v;
+    }
+    for (double[] x : raw) {
+      int a = find(parent, (int) x[0]);
+      int b = find(parent, (int) x[1]);
+      parent[Math.max(a, b)] = Math.min(a, b);
+    }
+    Map<Long, Long> expected = new TreeMap<>();
+    for (int v = 0; v < parent.length; v++) {
+      expected.put((long) v, (long) find(parent, v));
+    }
+    assertThat(local).as("smallest vertex of each component").isEqualTo(expected);
+    assertThat(local.values().stream().distinct().count()).as("components").isBetween(500L, 1500L);
+  }
+
+  private static int find(int[] parent, int v) {
+    while (parent[v] != v) {
+      v = parent[v];
+    }
+    return v;
+  }
+
+  @Test
   void oversizedComponentIsCutAtItsWeakestLinks() {
     // Two tight pairs joined by one 0.62 link: at threshold 0.5 one component of 4 > maxSize 3. Rounds raise
     // the threshold by 0.05: 0.55, 0.60 keep the link, 0.65 cuts it.
