@@ -30,8 +30,8 @@ final class Components {
 
   /**
    * Contracted edges up to this many are joined on the driver (a union-find over a hash map, about 100 bytes a
-   * vertex; the roots go back out as two sorted long arrays), beyond it by GraphX. Both label a vertex with the smallest id of its component. GraphX's supersteps
-   * are Spark jobs of their own: on the small graphs of daily runs and of the library's pools they were most of
+   * vertex; the roots go back out as two sorted long arrays), beyond it by GraphX. Both label a vertex with the
+   * smallest id of its component. GraphX's supersteps are Spark jobs of their own: on the small graphs of daily runs and of the library's pools they were most of
    * the clustering's time (thread samples of GraphClusteringDeterminismTest: 55 of 80 in Pregel).
    */
   static final long LOCAL_MAX_EDGES = 200_000;
@@ -45,8 +45,7 @@ final class Components {
     JavaRDD<Edge<Double>> stars = contract(edges, ROUNDS).persist(StorageLevel.MEMORY_AND_DISK_SER());
     JavaPairRDD<Long, Long> out = stars.count() <= localMaxEdges
         ? onDriver(vertexIds, stars)
-        : withGraphX(vertexIds, stars, maxIter);
-    out.count();
+        : withGraphX(vertexIds, stars, maxIter); // each path materialises its labels
     stars.unpersist(false);
     return out;
   }
@@ -81,10 +80,12 @@ final class Components {
     }
     org.apache.spark.broadcast.Broadcast<long[][]> roots = org.apache.spark.api.java.JavaSparkContext
         .fromSparkContext(vertexIds.context()).broadcast(new long[][] {vertex, rootOf});
-    return vertexIds.mapToPair(id -> {
+    JavaPairRDD<Long, Long> out = vertexIds.mapToPair(id -> {
       int i = java.util.Arrays.binarySearch(roots.value()[0], id);
       return new Tuple2<>(id, i >= 0 ? roots.value()[1][i] : id); // a vertex without edges is its own component
     }).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    out.count();
+    return out;
   }
 
   static final int ROUNDS = 3;

@@ -42,22 +42,8 @@ final class StandaloneCluster implements AutoCloseable {
     this.dir = dir;
   }
 
-  /**
-   * Starts the master and `workers` workers (1 core, 2 GB each) and waits until all have registered. A daemon
-   * that dies while starting gets one more try, on new ports in a folder of its own, with the first failure and
-   * its log printed: ports are picked free and bound a moment later by another JVM, a race with whatever else
-   * runs on the machine (CI runs both Spark lines' suites at once).
-   */
+  /** Starts the master and `workers` workers (1 core, 2 GB each) and waits until all have registered. */
   static StandaloneCluster start(Path dir, Path sparkClasspath, int workers) throws Exception {
-    try {
-      return startIn(dir, sparkClasspath, workers);
-    } catch (DaemonDied e) {
-      System.err.println("StandaloneCluster: " + e.getMessage() + "\nStandaloneCluster: starting once more");
-      return startIn(Files.createDirectories(dir.resolve("second-try")), sparkClasspath, workers);
-    }
-  }
-
-  private static StandaloneCluster startIn(Path dir, Path sparkClasspath, int workers) throws Exception {
     StandaloneCluster c = new StandaloneCluster(dir);
     Runtime.getRuntime().addShutdownHook(c.shutdownHook);
     try {
@@ -66,13 +52,6 @@ final class StandaloneCluster implements AutoCloseable {
     } catch (Exception | AssertionError e) {
       c.close();
       throw e;
-    }
-  }
-
-  /** A master or worker JVM that exited before every worker had registered. */
-  static final class DaemonDied extends IllegalStateException {
-    DaemonDied(String message) {
-      super(message);
     }
   }
 
@@ -95,7 +74,7 @@ final class StandaloneCluster implements AutoCloseable {
       for (Process p : all()) {
         if (!p.isAlive()) {
           // The log's end goes into the message: on CI the folder is gone by the time anyone reads the report.
-          throw new DaemonDied("a Spark daemon exited with " + p.exitValue() + "; logs in " + dir
+          throw new IllegalStateException("a Spark daemon exited with " + p.exitValue() + "; logs in " + dir
               + "; the end of " + logs.get(p) + ":\n" + tail(logs.get(p), 40));
         }
       }
