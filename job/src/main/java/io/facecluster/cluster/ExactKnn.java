@@ -9,8 +9,8 @@ import scala.Tuple2;
 
 /**
  * Exact kNN by blocks: faces are grouped into blocks of about `blockSize`, and every pair of blocks (a <= b) is
- * one task that compares all their rows both ways. Partial neighbour lists are merged per face. No driver
- * collect; the work is quadratic, so this is for the sizes where exact search is affordable
+ * one task that compares all their rows, each pair once, and offers the similarity to both faces. Partial
+ * neighbour lists are merged per face. No driver collect; the work is quadratic, so this is for the sizes where exact search is affordable
  * ({@link KnnSearch} switches to {@link IvfKnn} above them).
  */
 public final class ExactKnn {
@@ -28,9 +28,16 @@ public final class ExactKnn {
           List<Tuple2<Long, Neighbours>> out = new ArrayList<>();
           VectorBlock a = p._1()._2();
           VectorBlock b = p._2()._2();
-          emit(a, b, k, threshold, out);
-          if (!p._1()._1().equals(p._2()._1())) {
-            emit(b, a, k, threshold, out);
+          if (p._1()._1().equals(p._2()._1())) {
+            emit(a, a, k, threshold, out);
+          } else {
+            // Each dot product once, offered to both of its faces (the old way computed every pair of two
+            // different blocks twice, once from each side).
+            Neighbours[] bestA = lists(a.size(), k);
+            Neighbours[] bestB = lists(b.size(), k);
+            VectorBlock.searchBoth(a, b, threshold, bestA, bestB);
+            collect(a, bestA, out);
+            collect(b, bestB, out);
           }
           return out.iterator();
         })
@@ -52,14 +59,23 @@ public final class ExactKnn {
 
   static void emit(VectorBlock queries, VectorBlock data, int k, float threshold,
       List<Tuple2<Long, Neighbours>> out) {
-    Neighbours[] best = new Neighbours[queries.size()];
-    for (int i = 0; i < best.length; i++) {
+    Neighbours[] best = lists(queries.size(), k);
+    VectorBlock.search(queries, data, threshold, best);
+    collect(queries, best, out);
+  }
+
+  private static Neighbours[] lists(int n, int k) {
+    Neighbours[] best = new Neighbours[n];
+    for (int i = 0; i < n; i++) {
       best[i] = new Neighbours(k);
     }
-    VectorBlock.search(queries, data, threshold, best);
+    return best;
+  }
+
+  private static void collect(VectorBlock block, Neighbours[] best, List<Tuple2<Long, Neighbours>> out) {
     for (int i = 0; i < best.length; i++) {
       if (best[i].size() > 0) {
-        out.add(new Tuple2<>(queries.ids[i], best[i]));
+        out.add(new Tuple2<>(block.ids[i], best[i]));
       }
     }
   }
