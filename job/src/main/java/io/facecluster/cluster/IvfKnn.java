@@ -48,12 +48,26 @@ public final class IvfKnn {
       this.cells = centroids.length / dim;
     }
 
+    /** An index from stored unit centroids (row-major, `dim` floats each): the person library's. */
+    public static Index of(float[] centroids, int dim) {
+      return new Index(centroids.clone(), dim);
+    }
+
     public int cells() {
       return cells;
     }
 
+    public int dim() {
+      return dim;
+    }
+
+    /** Cell c's unit centroid (a copy). */
+    public float[] centroid(int c) {
+      return java.util.Arrays.copyOfRange(centroids, c * dim, (c + 1) * dim);
+    }
+
     /** The `n` cells most similar to v, nearest first. */
-    int[] nearest(float[] v, int n) {
+    public int[] nearest(float[] v, int n) {
       Neighbours best = new Neighbours(Math.min(n, cells));
       float[] sims = new float[4];
       int c = 0;

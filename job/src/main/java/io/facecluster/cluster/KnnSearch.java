@@ -19,6 +19,10 @@ public final class KnnSearch {
       return new Params(m, exactLimit, blockSize, ivf);
     }
 
+    public Params withExactLimit(long l) {
+      return new Params(mode, l, blockSize, ivf);
+    }
+
     public Params withBlockSize(int b) {
       return new Params(mode, exactLimit, b, ivf);
     }

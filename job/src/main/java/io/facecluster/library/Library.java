@@ -78,6 +78,14 @@ public final class Library {
   }
 
   /**
+   * `library_faces` with the photo's column named `path`, as the run's faces tables and the clustering name it
+   * (stored as `image_path`: LibrarySchemas.LIBRARY_FACES says why).
+   */
+  public Dataset<Row> faces() {
+    return read(LibrarySchemas.FACES).withColumnRenamed("image_path", "path");
+  }
+
+  /**
    * The table's current Delta version, or {@link #ABSENT}: the highest commit file `_delta_log/<n>.json`. Read
    * from the listing, not from `history()`, which runs a Spark job; a commit file is written whole (Delta's
    * put-if-absent), and Delta's log cleanup never removes the newest one.
@@ -141,6 +149,7 @@ public final class Library {
       case LibrarySchemas.PERSONS -> LibrarySchemas.PERSONS_SCHEMA;
       case LibrarySchemas.IMAGES -> LibrarySchemas.LIBRARY_IMAGES;
       case LibrarySchemas.RUNS -> LibrarySchemas.LIBRARY_RUNS;
+      case LibrarySchemas.INDEX -> LibrarySchemas.LIBRARY_INDEX;
       default -> throw new IllegalArgumentException("no library table " + table);
     };
   }

@@ -14,8 +14,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes a run's changes into the library: one Delta transaction per table, in {@link LibrarySchemas#COMMIT_ORDER}
- * (images, faces, persons, then the `library_runs` row last). A table's rows are MERGEd on their key, so the
- * same rows written twice are one row. A process killed between two of these commits leaves tables ahead of
+ * (images, index, faces, persons, then the `library_runs` row last). Faces and persons are MERGEd on their key,
+ * so the same rows written twice are one row; images are appended (they are new by construction), the index is
+ * replaced whole. A process killed between two of these commits leaves tables ahead of
  * the last `library_runs` row; the next writer restores them ({@link RunLog#prepare}) before it reads anything.
  */
 final class LibraryCommit {
@@ -34,17 +35,35 @@ final class LibraryCommit {
   private LibraryCommit() {}
 
   /**
-   * MERGEs (or, for a table not there yet, creates) each table that `rows` names; returns every table's version
-   * after (a table a command does not change, e.g. images in a recluster, keeps its version).
+   * MERGEs (or, for a table not there yet, creates) each table that `rows` names, or replaces it whole when
+   * `replace` names it (the index, and the faces when their cells change); returns every table's version after
+   * (a table a command does not change, e.g. images in a recluster, keeps its version).
    */
-  static Map<String, Long> write(Library lib, Map<String, Dataset<Row>> rows) {
+  static Map<String, Long> write(Library lib, Map<String, Dataset<Row>> rows, java.util.Set<String> replace) {
     Map<String, Long> after = new LinkedHashMap<>();
-    for (String table : List.of(LibrarySchemas.IMAGES, LibrarySchemas.FACES, LibrarySchemas.PERSONS)) {
+    for (String table : LibrarySchemas.COMMIT_ORDER) {
+      if (table.equals(LibrarySchemas.RUNS)) {
+        continue;
+      }
       if (!rows.containsKey(table)) {
         after.put(table, lib.version(table));
         continue;
       }
-      merge(lib, table, typed(rows.get(table), Library.schema(table)));
+      Dataset<Row> given = rows.get(table);
+      if (table.equals(LibrarySchemas.FACES) && Arrays.asList(given.columns()).contains("path")) {
+        given = given.withColumnRenamed("path", "image_path"); // as Library.faces() read it
+      }
+      Dataset<Row> typed = typed(given, Library.schema(table));
+      if (replace.contains(table)) {
+        replace(lib, table, typed);
+      } else if (table.equals(LibrarySchemas.IMAGES) && lib.exists(table)) {
+        // Appended, not merged: a run's images are the ones the library does not hold (a file whose content
+        // hash is there comes out `known` and is not among them), and a rerun first restores the versions
+        // before its first run. A MERGE would read every image hash of the library to find none.
+        typed.write().format("delta").mode("append").save(lib.path(table));
+      } else {
+        merge(lib, table, typed);
+      }
       after.put(table, lib.version(table));
       committed(lib, table, after.get(table));
     }
@@ -72,15 +91,38 @@ final class LibraryCommit {
 
   private static void merge(Library lib, String table, Dataset<Row> rows) {
     if (!lib.exists(table)) {
-      rows.write().format("delta").mode("errorifexists").save(lib.path(table));
+      create(lib, table, rows);
       return;
     }
     String key = KEYS.get(table);
+    // The source as plain rows, cut from its plan: rows computed from this same table (a run's pooled faces, a
+    // recluster's whole library) otherwise carry scans of it into the MERGE, and with deletion vectors Delta 3.3
+    // then fails to resolve its own file column ("Reference `filePath` is ambiguous").
+    Dataset<Row> source = lib.spark().createDataFrame(rows.javaRDD(), rows.schema());
     DeltaTable.forPath(lib.spark(), lib.path(table)).as("t")
-        .merge(rows.as("s"), "t." + key + " = s." + key)
+        .merge(source.as("s"), "t." + key + " = s." + key)
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         .execute();
+  }
+
+  /** The table's rows replaced by `rows` in one transaction (history keeps the old version). */
+  private static void replace(Library lib, String table, Dataset<Row> rows) {
+    if (!lib.exists(table)) {
+      create(lib, table, rows);
+      return;
+    }
+    rows.write().format("delta").mode("overwrite").save(lib.path(table));
+  }
+
+  /**
+   * A new table with its first rows, in one commit. Deletion vectors on: a run's MERGE marks the few changed rows
+   * of a data file instead of rewriting the file (its unassigned faces that found a person are spread over
+   * every file of a large library). Rows a vector marks stay in their file until it is rewritten or purged.
+   */
+  private static void create(Library lib, String table, Dataset<Row> rows) {
+    rows.write().format("delta").mode("errorifexists").option("delta.enableDeletionVectors", "true")
+        .save(lib.path(table));
   }
 
   /** The rows with exactly the declared columns and order (nullability as declared: Spark widens it). */

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.facecluster.cluster.GraphClustering;
+import io.facecluster.cluster.IvfKnn;
 import io.facecluster.output.LibrarySchemas;
 import io.facecluster.output.Schemas;
 import java.time.Instant;
@@ -39,6 +40,8 @@ public final class LibraryRun implements AutoCloseable {
   private final RunLog.Start start;
   private final String started = Instant.now().toString();
   private Map<String, Dataset<Row>> rows;
+  /** The tables {@link #commit} replaces whole rather than merges (the index and the faces when retrained). */
+  private java.util.Set<String> replace = java.util.Set.of();
   /** Everything this run persisted: unpersisted on close, so that no later run meets its rows in the cache. */
   private final java.util.List<Dataset<Row>> cached = new java.util.ArrayList<>();
   private Map<String, Object> counts;
@@ -116,8 +119,12 @@ public final class LibraryRun implements AutoCloseable {
    * table's person_id). Gated faces stay out of the library, as they stay out of the run's clusters.
    */
   public Dataset<Row> update(Dataset<Row> images, Dataset<Row> faces, GraphClustering.Params params) {
-    Dataset<Row> libFaces = keep(lib.read(LibrarySchemas.FACES));
+    // The library's faces are read by each step with the columns it needs, not cached whole: at a million faces
+    // their embeddings alone are half a gigabyte. Only the unassigned ones (the pool) are kept.
+    Dataset<Row> libFaces = lib.faces();
+    Dataset<Row> unassigned = keep(libFaces.filter(col("person_id").isNull()));
     Dataset<Row> persons = keep(lib.read(LibrarySchemas.PERSONS));
+    IvfKnn.Index index = LibraryIndex.read(lib);
     Dataset<Row> newImages = images
         .filter(col("status").isin(Schemas.OK, Schemas.NO_FACE).and(col("sha256").isNotNull()))
         .groupBy(col("sha256").as("image_sha256"))
@@ -128,30 +135,32 @@ public final class LibraryRun implements AutoCloseable {
         .join(images.select(col("path"), col("sha256").as("image_sha256")), "path")
         .select("face_id", "image_sha256", "path", "box", "landmarks", "score", "embedding"));
 
-    PersonAssignment.Result r = PersonAssignment.assign(newFaces, libFaces, persons.select("person_id"),
-        params, runId);
+    PersonAssignment.Result r = PersonAssignment.assign(newFaces, libFaces.filter(col("person_id").isNotNull()),
+        unassigned, persons.select("person_id"), params, runId, index);
     Dataset<Row> a = r.assignments();
-    Dataset<Row> added = newFaces.join(a, "face_id").withColumn("run_id", lit(runId));
-    Dataset<Row> pooled = libFaces.filter(col("person_id").isNull()).drop("person_id", "reason", "assignment",
-        "assigned_run").join(a, "face_id");
+    Dataset<Row> added = LibraryIndex.withCells(newFaces.join(a, "face_id").withColumn("run_id", lit(runId)), index);
+    Dataset<Row> pooled = unassigned.drop("person_id", "reason", "assignment", "assigned_run").join(a, "face_id");
     Dataset<Row> changed = keep(added.unionByName(pooled.select(LibraryCommit.cols(added.columns())))
         .withColumn("assignment", when(col("person_id").isNotNull(), lit(LibrarySchemas.AUTO)))
         .withColumn("assigned_run", lit(runId)));
-    Dataset<Row> after = keep(PersonRows.after(libFaces, changed));
+    Dataset<Row> after = PersonRows.after(libFaces.select("face_id", "person_id", "score"), changed);
     Dataset<Row> touched = changed.filter(col("person_id").isNotNull()).select("person_id").distinct();
     Dataset<Row> personRows = keep(PersonRows.of(touched, after, persons, runId));
     cached.add(a);
 
-    // Two passes over the changed faces and the library after the run, not one count per number.
+    // One pass over the changed faces: every new face and every face that was unassigned is among them, so the
+    // library's unassigned faces after the run are theirs; its size is its count before (Delta answers it from
+    // its log) plus the faces added.
+    long before = libFaces.count();
     Row c = changed.agg(
         sum(when(col("run_id").equalTo(runId), 1).otherwise(0)).as("faces_added"),
         sum(when(col("run_id").equalTo(runId).and(col("person_id").isNotNull()).and(not(col("is_new"))), 1)
             .otherwise(0)).as("joined_existing"),
         countDistinct(when(col("is_new"), col("person_id"))).as("new_persons"),
         sum(when(col("is_new"), 1).otherwise(0)).as("faces_in_new_persons"),
-        sum(when(col("reason").equalTo(PersonAssignment.AMBIGUOUS), 1).otherwise(0)).as("ambiguous")).first();
-    Row l = after.agg(count(lit(1)).as("faces"), sum(when(col("person_id").isNull(), 1).otherwise(0)).as("none"))
-        .first();
+        sum(when(col("reason").equalTo(PersonAssignment.AMBIGUOUS), 1).otherwise(0)).as("ambiguous"),
+        sum(when(col("person_id").isNull(), 1).otherwise(0)).as("none")).first();
+    long libraryFaces = before + longOf(c, 0);
     counts = new LinkedHashMap<>();
     counts.put("images_added", newImages.count());
     counts.put("images_known", images.filter(col("status").equalTo(Schemas.KNOWN)).count());
@@ -159,20 +168,38 @@ public final class LibraryRun implements AutoCloseable {
     counts.put("joined_existing", longOf(c, 1));
     counts.put("new_persons", longOf(c, 2));
     counts.put("faces_in_new_persons", longOf(c, 3));
-    counts.put("unassigned", longOf(l, 1));
+    counts.put("unassigned", longOf(c, 5));
     counts.put("ambiguous", longOf(c, 4));
     counts.put("persons_kept", 0L);
     counts.put("persons_merged", 0L);
     counts.put("persons_split", 0L);
-    counts.put("library_faces", longOf(l, 0));
+    counts.put("library_faces", libraryFaces);
     counts.put("library_persons", persons.count() + longOf(c, 2));
     counts.put("match_ms", ((Number) r.stats().get("match_ms")).longValue());
     counts.put("cluster_ms", ((Number) r.stats().get("cluster_ms")).longValue());
-    LOG.info("library {}: run {}: {}", lib.root(), runId, counts);
+    LOG.info("library {}: run {}: {}; search {}", lib.root(), runId, counts, r.stats().get("match_search"));
 
     rows = new LinkedHashMap<>();
     rows.put(LibrarySchemas.IMAGES, newImages);
-    rows.put(LibrarySchemas.FACES, changed.drop("is_new"));
+    Dataset<Row> faceRows = changed.drop("is_new");
+    if (LibraryIndex.due(index, libraryFaces, params.search())) {
+      // Train on the library as it will be, then every face gets its cell: one rewrite of library_faces, laid
+      // out by cell so that a small run's probes skip the files of other cells.
+      long t0 = System.nanoTime();
+      Dataset<Row> all = PersonRows.after(libFaces, faceRows);
+      IvfKnn.Index trained = LibraryIndex.train(all, libraryFaces, params.search());
+      int files = (int) Math.max(1, libraryFaces / 100_000);
+      rows.put(LibrarySchemas.INDEX, LibraryIndex.rows(lib.spark(), trained, runId));
+      rows.put(LibrarySchemas.FACES, LibraryIndex.withCells(all, trained)
+          .repartitionByRange(files, col("cell")).sortWithinPartitions("cell", "face_id"));
+      replace = java.util.Set.of(LibrarySchemas.INDEX, LibrarySchemas.FACES);
+      LOG.info("library {}: run {}: index of {} cells trained on {} faces in {} ms ({})", lib.root(), runId,
+          trained.cells(), libraryFaces, (System.nanoTime() - t0) / 1_000_000,
+          index == null ? "the library outgrew exact search" : "the library outgrew its " + index.cells() + " cells");
+    } else {
+      rows.put(LibrarySchemas.FACES, faceRows);
+      replace = java.util.Set.of();
+    }
     rows.put(LibrarySchemas.PERSONS, personRows);
     return added.select("face_id", "person_id");
   }
@@ -180,7 +207,8 @@ public final class LibraryRun implements AutoCloseable {
   /** `recluster`: every library face clustered again, ids carried over ({@link Recluster}); then the commit. */
   Map<String, Object> recluster(GraphClustering.Params params) {
     Recluster.Changes c = Recluster.changes(lib, params, runId, this::keep);
-    return commit(lib, c.rows(), c.counts(), start, runId, "recluster", embedder, embedderSha256, started);
+    return commit(lib, c.rows(), java.util.Set.of(), c.counts(), start, runId, "recluster", embedder,
+        embedderSha256, started);
   }
 
   /** What {@link #update} counted (faces added, joined, new persons, ...): the `library_runs` row's numbers. */
@@ -193,13 +221,13 @@ public final class LibraryRun implements AutoCloseable {
     if (rows == null) {
       throw new IllegalStateException("commit before update");
     }
-    return commit(lib, rows, counts, start, runId, "run", embedder, embedderSha256, started);
+    return commit(lib, rows, replace, counts, start, runId, "run", embedder, embedderSha256, started);
   }
 
-  static Map<String, Object> commit(Library lib, Map<String, Dataset<Row>> rows, Map<String, Object> counts,
-      RunLog.Start start, String runId, String command, String embedder, String embedderSha256, String started) {
+  static Map<String, Object> commit(Library lib, Map<String, Dataset<Row>> rows, java.util.Set<String> replace,
+      Map<String, Object> counts, RunLog.Start start, String runId, String command, String embedder, String embedderSha256, String started) {
     long t0 = System.nanoTime();
-    Map<String, Long> after = LibraryCommit.write(lib, rows);
+    Map<String, Long> after = LibraryCommit.write(lib, rows, replace);
     long runsBefore = start.versions().get(LibrarySchemas.RUNS);
     after.put(LibrarySchemas.RUNS, runsBefore == Library.ABSENT ? 0 : runsBefore + 1);
     Map<String, Object> v = new LinkedHashMap<>(counts);

@@ -15,6 +15,9 @@ import static org.apache.spark.sql.functions.when;
 
 import io.facecluster.cluster.CrossKnn;
 import io.facecluster.cluster.GraphClustering;
+import io.facecluster.cluster.IvfKnn;
+import io.facecluster.cluster.KnnSearch;
+import io.facecluster.cluster.StoredCellSearch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -27,7 +30,8 @@ import org.apache.spark.storage.StorageLevel;
  * Who each new face is (docs/library.md, "A run with --library"):
  * <ol>
  *   <li><b>match</b>: a new face's `knn` nearest assigned library faces with cosine >= the threshold
- *       ({@link CrossKnn}: new faces against the library, never all pairs over both) are its links; it joins the
+ *       ({@link StoredCellSearch} in the library's stored index, or {@link CrossKnn}: new faces against the
+ *       library, never all pairs over both) are its links; it joins the
  *       person whose linked faces have the highest mean cosine, unless a second person's mean is within
  *       {@link #AMBIGUITY_MARGIN}: then it stays unassigned, reason `ambiguous` (joining two persons is a
  *       user's correction, not an automatic step);
@@ -56,27 +60,35 @@ public final class PersonAssignment {
 
   /**
    * @param newFaces face_id, path, embedding of the run's (ungated) faces
-   * @param libraryFaces the library's faces (schema LIBRARY_FACES)
+   * @param assignedFaces the library's faces that hold a person (schema LIBRARY_FACES); read once, by the search
+   * @param unassignedFaces the library's faces that hold none (face_id, path, embedding): pooled with the new ones
    * @param personIds every person id ever issued (person_id column), so that a new id is never a reused one
+   * @param index the library's stored index (null: none; the library is searched as {@link CrossKnn} does)
    */
-  public static Result assign(Dataset<Row> newFaces, Dataset<Row> libraryFaces, Dataset<Row> personIds,
-      GraphClustering.Params p, String runId) {
+  public static Result assign(Dataset<Row> newFaces, Dataset<Row> assignedFaces, Dataset<Row> unassignedFaces,
+      Dataset<Row> personIds, GraphClustering.Params p, String runId, IvfKnn.Index index) {
     Map<String, Object> stats = new LinkedHashMap<>();
     Dataset<Row> fresh = newFaces.select("face_id", "path", "embedding");
-    Dataset<Row> assigned = libraryFaces.filter(col("person_id").isNotNull())
-        .select("face_id", "path", "embedding", "person_id");
+    int k = p.knn() == 0 ? Integer.MAX_VALUE : p.knn();
     long t0 = System.nanoTime();
     Map<String, Object> search = new LinkedHashMap<>();
-    Dataset<Row> links = CrossKnn.search(fresh, assigned, p.knn() == 0 ? Integer.MAX_VALUE : p.knn(),
-        (float) p.threshold(), p.search(), search);
+    Dataset<Row> links;
+    Dataset<Row> cached = null;
+    if (index != null && p.search().mode() != KnnSearch.Mode.EXACT) {
+      links = StoredCellSearch.search(fresh, assignedFaces, index, p.search().ivf().probes(), k,
+          (float) p.threshold(), StoredCellSearch.BROADCAST_LIMIT, search);
+    } else {
+      Dataset<Row> assigned = assignedFaces.select("face_id", "path", "embedding", "person_id");
+      cached = CrossKnn.search(fresh, assigned, k, (float) p.threshold(), p.search(), search);
+      links = cached.join(assigned.select(col("face_id").as("neighbour_id"), col("person_id")), "neighbour_id");
+    }
     stats.put("match_search", search);
-    Dataset<Row> match = match(links, assigned).persist(StorageLevel.MEMORY_AND_DISK());
-    match.count();
+    Dataset<Row> match = match(links).persist(StorageLevel.MEMORY_AND_DISK());
+    stats.put("links", match.count());
     stats.put("match_ms", (System.nanoTime() - t0) / 1_000_000);
 
     long t1 = System.nanoTime();
-    Dataset<Row> pool = fresh.unionByName(libraryFaces.filter(col("person_id").isNull())
-        .select("face_id", "path", "embedding"));
+    Dataset<Row> pool = fresh.unionByName(unassignedFaces.select("face_id", "path", "embedding"));
     GraphClustering.Result clustered = GraphClustering.run(pool, p);
     stats.put("pool_graph", clustered.stats());
     Dataset<Row> members = clustered.clusters().join(match, "face_id", "left");
@@ -84,15 +96,19 @@ public final class PersonAssignment {
     result.count();
     clustered.clusters().unpersist();
     match.unpersist();
-    links.unpersist();
+    if (cached != null) {
+      cached.unpersist();
+    }
     stats.put("cluster_ms", (System.nanoTime() - t1) / 1_000_000);
     return new Result(result, stats);
   }
 
-  /** Per new face: its best person by mean link cosine (match), and whether a second person is as close. */
-  static Dataset<Row> match(Dataset<Row> links, Dataset<Row> assigned) {
-    Dataset<Row> byPerson = links
-        .join(assigned.select(col("face_id").as("neighbour_id"), col("person_id")), "neighbour_id")
+  /**
+   * Links face_id, neighbour_id, person_id, sim -> per new face: its best person by mean link cosine (match), and
+   * whether a second person is as close (ambiguous).
+   */
+  static Dataset<Row> match(Dataset<Row> links) {
+    Dataset<Row> byPerson = links.filter(col("person_id").isNotNull())
         .groupBy("face_id", "person_id").agg(avg("sim").as("mean"));
     Dataset<Row> ranked = byPerson.withColumn("rank", row_number().over(
         Window.partitionBy("face_id").orderBy(col("mean").desc(), col("person_id"))));

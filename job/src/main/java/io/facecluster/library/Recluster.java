@@ -76,7 +76,7 @@ public final class Recluster {
   static Changes changes(Library lib, GraphClustering.Params p, String runId, java.util.function.Function<Dataset<Row>,
       Dataset<Row>> keep) {
     SparkSession spark = lib.spark();
-    Dataset<Row> faces = keep.apply(lib.read(LibrarySchemas.FACES));
+    Dataset<Row> faces = keep.apply(lib.faces());
     Dataset<Row> persons = keep.apply(lib.read(LibrarySchemas.PERSONS));
     long t0 = System.nanoTime();
     GraphClustering.Result g = GraphClustering.run(faces.select("face_id", "embedding", "path"), p);

@@ -48,7 +48,8 @@ final class RunLog {
     Map<String, Long> committed = last == null ? null : last.getJavaMap(last.fieldIndex("versions_after"));
     String rolledBack = null;
     for (String table : LibrarySchemas.COMMIT_ORDER) {
-      long want = committed == null ? Library.ABSENT : committed.get(table);
+      // A table the row does not name did not exist then (the index came later than the first libraries).
+      long want = committed == null ? Library.ABSENT : committed.getOrDefault(table, Library.ABSENT);
       long now = lib.version(table);
       if (now != want) {
         LOG.warn("library {}: table {} is at version {} but the last committed run left it at {}: a run was "
@@ -62,7 +63,7 @@ final class RunLog {
       LOG.info("library {}: run {} is its last committed run; restoring the versions before it to run it again",
           lib.root(), runId);
       for (String table : LibrarySchemas.COMMIT_ORDER) {
-        lib.restore(table, before.get(table));
+        lib.restore(table, before.getOrDefault(table, Library.ABSENT));
       }
       rolledBack = "rerun of " + runId;
     } else if (runs.stream().anyMatch(r -> r.getString(r.fieldIndex("run_id")).equals(runId))) {

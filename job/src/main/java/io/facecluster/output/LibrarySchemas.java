@@ -23,8 +23,13 @@ public final class LibrarySchemas {
   public static final String PERSONS = "persons";
   public static final String IMAGES = "library_images";
   public static final String RUNS = "library_runs";
-  /** The tables in the order a run commits them: `library_runs` last, so that its row marks a whole commit. */
-  public static final List<String> COMMIT_ORDER = List.of(IMAGES, FACES, PERSONS, RUNS);
+  /** The library's stored IVF cells (docs/library.md, "The stored index"); absent while the library is small. */
+  public static final String INDEX = "library_index";
+  /**
+   * The tables in the order a run commits them: the index before the faces whose `cell` refers to it,
+   * `library_runs` last, so that its row marks a whole commit.
+   */
+  public static final List<String> COMMIT_ORDER = List.of(IMAGES, INDEX, FACES, PERSONS, RUNS);
 
   /** Assignment of a face the job placed (match, clustering, recluster). */
   public static final String AUTO = "auto";
@@ -41,12 +46,16 @@ public final class LibrarySchemas {
 
   /**
    * Every face that joined the library. person_id null = unassigned (reason says why: `no_match` after a run's
-   * clustering left it alone, `ambiguous` when two persons claimed it); assigned_run is the run that last placed it.
+   * clustering left it alone, `ambiguous` when two persons claimed it); assigned_run is the run that last placed it;
+   * cell is the face's nearest cell of the stored index (null while the library has none). The photo's path is
+   * `image_path`, not `path` as in the run's tables: Delta 3.3's MERGE with deletion vectors renames every
+   * column called `path` of its target while it builds the vectors, and then fails ("Reference `filePath` is
+   * ambiguous"); the job's code reads the column back as `path` ({@code Library.faces()}).
    */
   public static final StructType LIBRARY_FACES = createStructType(List.of(
       createStructField("face_id", StringType, false),
       createStructField("image_sha256", StringType, true),
-      createStructField("path", StringType, false),
+      createStructField("image_path", StringType, false),
       createStructField("run_id", StringType, false),
       createStructField("box", createArrayType(FloatType, false), false),
       createStructField("landmarks", createArrayType(FloatType, false), false),
@@ -55,7 +64,17 @@ public final class LibrarySchemas {
       createStructField("person_id", StringType, true),
       createStructField("assignment", StringType, true),
       createStructField("reason", StringType, true),
-      createStructField("assigned_run", StringType, true)));
+      createStructField("assigned_run", StringType, true),
+      createStructField("cell", IntegerType, true)));
+
+  /**
+   * The stored IVF index: one row per cell, its unit centroid, and the run that trained it. Written whole when a
+   * run (re)trains it, together with every face's `cell`.
+   */
+  public static final StructType LIBRARY_INDEX = createStructType(List.of(
+      createStructField("cell", IntegerType, false),
+      createStructField("centroid", createArrayType(FloatType, false), false),
+      createStructField("trained_run", StringType, false)));
 
   /** Every person id ever issued (never reused): a merged or emptied person keeps its row. */
   public static final StructType PERSONS_SCHEMA = createStructType(List.of(

@@ -83,6 +83,11 @@ class PersonLibraryTest extends SparkTestBase {
   }
 
   Map<String, Object> run(String root, String runId, List<Photo> photos) {
+    return run(root, runId, photos, PARAMS);
+  }
+
+  /** A run of the library step on these photos (one face each), with the given graph settings. */
+  static Map<String, Object> run(String root, String runId, List<Photo> photos, GraphClustering.Params params) {
     List<Row> images = new ArrayList<>();
     List<Row> faces = new ArrayList<>();
     for (Photo p : photos) {
@@ -96,7 +101,7 @@ class PersonLibraryTest extends SparkTestBase {
           0f, 0f, 0f, 0f), 0.99f, List.of(boxed), null));
     }
     try (LibraryRun lib = LibraryRun.open(spark, root, runId, "synthetic", "sha-synthetic")) {
-      lib.update(spark.createDataFrame(images, IMAGES), spark.createDataFrame(faces, FACES), PARAMS);
+      lib.update(spark.createDataFrame(images, IMAGES), spark.createDataFrame(faces, FACES), params);
       return lib.commit();
     }
   }

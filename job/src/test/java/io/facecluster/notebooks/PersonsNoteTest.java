@@ -64,7 +64,7 @@ class PersonsNoteTest extends SparkTestBase {
       committed.put(day, new ObjectMapper().readTree(out.resolve("runs/run_id=" + day + "/summary.json").toFile())
           .get("library"));
     }
-    pathOf = sql("SELECT face_id, path FROM delta.`%s/%s`", lib, LibrarySchemas.FACES).stream()
+    pathOf = sql("SELECT face_id, image_path FROM delta.`%s/%s`", lib, LibrarySchemas.FACES).stream()
         .collect(Collectors.toMap(r -> (String) r[0], r -> (String) r[1]));
     note = ZeppelinNote.read(TestData.root().resolve("notebooks").resolve(NOTE));
   }
@@ -201,7 +201,7 @@ class PersonsNoteTest extends SparkTestBase {
 
   @Test
   void chosenRunAndPerson() {
-    Map<String, String> identity = sql("SELECT person_id, min(path) FROM delta.`%s/%s` WHERE person_id IS NOT NULL "
+    Map<String, String> identity = sql("SELECT person_id, min(image_path) FROM delta.`%s/%s` WHERE person_id IS NOT NULL "
         + "GROUP BY person_id", lib, LibrarySchemas.FACES).stream().collect(Collectors.toMap(r -> (String) r[0],
             r -> ((String) r[1]).replaceAll(".*/lfw/([^/]+)/.*", "$1"), (a, b) -> a, TreeMap::new));
     String blair = identity.entrySet().stream().filter(e -> e.getValue().equals("Tony_Blair")).findFirst()

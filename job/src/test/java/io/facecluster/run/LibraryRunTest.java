@@ -59,8 +59,8 @@ class LibraryRunTest extends SparkTestBase {
 
   /** LFW person folder -> the person ids its library faces hold. */
   static Map<String, List<String>> byLabel(Path library) {
-    return sql("SELECT regexp_extract(path, '/lfw/([^/]+)/', 1), collect_set(person_id) FROM delta.`%s` "
-        + "WHERE path LIKE '%%/lfw/%%' GROUP BY 1", library.resolve(LibrarySchemas.FACES)).stream()
+    return sql("SELECT regexp_extract(image_path, '/lfw/([^/]+)/', 1), collect_set(person_id) FROM delta.`%s` "
+        + "WHERE image_path LIKE '%%/lfw/%%' GROUP BY 1", library.resolve(LibrarySchemas.FACES)).stream()
         .collect(Collectors.toMap(r -> (String) r[0], r -> ((List<?>) r[1]).stream().map(String::valueOf).sorted()
             .toList(), (a, b) -> a, TreeMap::new));
   }
