@@ -33,8 +33,8 @@ public final class ExactKnn {
           } else {
             // Each dot product once, offered to both of its faces (the old way computed every pair of two
             // different blocks twice, once from each side).
-            Neighbours[] bestA = lists(a.size(), k);
-            Neighbours[] bestB = lists(b.size(), k);
+            Neighbours[] bestA = Neighbours.lists(a.size(), k);
+            Neighbours[] bestB = Neighbours.lists(b.size(), k);
             VectorBlock.searchBoth(a, b, threshold, bestA, bestB);
             collect(a, bestA, out);
             collect(b, bestB, out);
@@ -59,20 +59,13 @@ public final class ExactKnn {
 
   static void emit(VectorBlock queries, VectorBlock data, int k, float threshold,
       List<Tuple2<Long, Neighbours>> out) {
-    Neighbours[] best = lists(queries.size(), k);
+    Neighbours[] best = Neighbours.lists(queries.size(), k);
     VectorBlock.search(queries, data, threshold, best);
     collect(queries, best, out);
   }
 
-  private static Neighbours[] lists(int n, int k) {
-    Neighbours[] best = new Neighbours[n];
-    for (int i = 0; i < n; i++) {
-      best[i] = new Neighbours(k);
-    }
-    return best;
-  }
-
-  private static void collect(VectorBlock block, Neighbours[] best, List<Tuple2<Long, Neighbours>> out) {
+  /** Each row of `block` with at least one neighbour, and its list. */
+  static void collect(VectorBlock block, Neighbours[] best, List<Tuple2<Long, Neighbours>> out) {
     for (int i = 0; i < best.length; i++) {
       if (best[i].size() > 0) {
         out.add(new Tuple2<>(block.ids[i], best[i]));

@@ -161,15 +161,15 @@ public final class IvfKnn {
           }
           VectorBlock own = VectorBlock.of(stored);
           VectorBlock visitors = VectorBlock.of(probing);
-          Neighbours[] ownBest = lists(own.size(), k);
-          Neighbours[] visitorBest = lists(visitors.size(), k);
+          Neighbours[] ownBest = Neighbours.lists(own.size(), k);
+          Neighbours[] visitorBest = Neighbours.lists(visitors.size(), k);
           VectorBlock.search(own, own, threshold, ownBest);
           // A visitor's similarity to a stored face is offered to both: the stored face rarely probes the
           // visitor's cell when the visitor's identity is split over several cells (docs/benchmarks.md).
           VectorBlock.searchBoth(visitors, own, threshold, visitorBest, ownBest);
           List<Tuple2<Long, Neighbours>> out = new ArrayList<>();
-          collect(own, ownBest, out);
-          collect(visitors, visitorBest, out);
+          ExactKnn.collect(own, ownBest, out);
+          ExactKnn.collect(visitors, visitorBest, out);
           return out.iterator();
         })
         .reduceByKey(Neighbours::merge);
@@ -189,7 +189,7 @@ public final class IvfKnn {
     Broadcast<Routing> rb = jsc.broadcast(index == null ? null : new Routing(index, queries, probes));
     int n = queries.size();
     List<Neighbours> merged = faces.mapPartitions(it -> {
-      Neighbours[] best = lists(n, k);
+      Neighbours[] best = Neighbours.lists(n, k);
       VectorBlock q = qb.value();
       Routing routing = rb.value();
       List<FaceVector> chunk = new ArrayList<>();
@@ -257,22 +257,6 @@ public final class IvfKnn {
         if (q.ids[i] != f.id && q.photos[i] != f.photo) {
           best[i].offer(f.id, VectorBlock.dot(q.matrix, i * q.dim, f.vector, 0, q.dim));
         }
-      }
-    }
-  }
-
-  private static Neighbours[] lists(int n, int k) {
-    Neighbours[] out = new Neighbours[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = new Neighbours(k);
-    }
-    return out;
-  }
-
-  private static void collect(VectorBlock block, Neighbours[] best, List<Tuple2<Long, Neighbours>> out) {
-    for (int i = 0; i < best.length; i++) {
-      if (best[i].size() > 0) {
-        out.add(new Tuple2<>(block.ids[i], best[i]));
       }
     }
   }

@@ -21,6 +21,15 @@ public final class Neighbours implements Serializable {
     sims = new float[ids.length];
   }
 
+  /** n empty lists of the given capacity: one per query row of a block search. */
+  public static Neighbours[] lists(int n, int capacity) {
+    Neighbours[] out = new Neighbours[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = new Neighbours(capacity);
+    }
+    return out;
+  }
+
   public int size() {
     return size;
   }

@@ -218,10 +218,7 @@ public final class StoredCellSearch {
     for (int i = 0; i < faces.size(); i++) {
       b.add(new FaceVector(i, faces.get(i).photo, faces.get(i).vector));
     }
-    Neighbours[] best = new Neighbours[q.size()];
-    for (int i = 0; i < best.length; i++) {
-      best[i] = new Neighbours(k);
-    }
+    Neighbours[] best = Neighbours.lists(q.size(), k);
     VectorBlock.search(VectorBlock.of(q), VectorBlock.of(b), threshold, best);
     for (int i = 0; i < best.length; i++) {
       for (int j = 0; j < best[i].size(); j++) {

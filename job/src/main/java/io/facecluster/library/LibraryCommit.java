@@ -95,12 +95,8 @@ final class LibraryCommit {
       return;
     }
     String key = KEYS.get(table);
-    // The source as plain rows, cut from its plan: rows computed from this same table (a run's pooled faces, a
-    // recluster's whole library) otherwise carry scans of it into the MERGE, and with deletion vectors Delta 3.3
-    // then fails to resolve its own file column ("Reference `filePath` is ambiguous").
-    Dataset<Row> source = lib.spark().createDataFrame(rows.javaRDD(), rows.schema());
     DeltaTable.forPath(lib.spark(), lib.path(table)).as("t")
-        .merge(source.as("s"), "t." + key + " = s." + key)
+        .merge(rows.as("s"), "t." + key + " = s." + key)
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         .execute();
